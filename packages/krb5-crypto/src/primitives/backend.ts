@@ -1,0 +1,76 @@
+/**
+ * The primitives layer: the block ciphers, hashes and KDFs that Kerberos (RFC 3961) and
+ * SMB 3 are built from. Two implementations exist: `node` (node:crypto, fast, default on
+ * Node) and `noble` (@noble/ciphers + @noble/hashes, portable: browsers, Deno, edge
+ * runtimes). Both must give identical bytes for every input.
+ *
+ * Conventions for every method:
+ * - inputs and outputs are `Uint8Array`; inputs are never modified;
+ * - AES keys are 16 or 32 bytes (AES-128 / AES-256); other lengths throw InvalidInputError;
+ * - ECB/CBC never pad: the data length must be a multiple of 16 (InvalidInputError);
+ * - AEAD "open" methods throw IntegrityError when the tag does not verify, and return
+ *   nothing partial.
+ */
+export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
+
+export type BackendName = 'node' | 'noble';
+
+export interface CryptoBackend {
+  readonly name: BackendName;
+
+  /** One-shot digest. */
+  hash(algorithm: HashAlgorithm, data: Uint8Array): Uint8Array;
+  /** HMAC (RFC 2104) with the given hash. */
+  hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** PBKDF2 (RFC 8018) with HMAC-<algorithm>; asynchronous so it never blocks an event loop. */
+  pbkdf2(
+    algorithm: HashAlgorithm,
+    password: Uint8Array,
+    salt: Uint8Array,
+    iterations: number,
+    length: number,
+  ): Promise<Uint8Array>;
+
+  /** AES-ECB over whole blocks, no padding. */
+  aesEcbEncrypt(key: Uint8Array, data: Uint8Array): Uint8Array;
+  aesEcbDecrypt(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** AES-CBC over whole blocks, no padding. */
+  aesCbcEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+  aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+  /** AES-CTR keystream XOR; `counter` is the 16-byte initial counter block (big-endian increment). */
+  aesCtr(key: Uint8Array, counter: Uint8Array, data: Uint8Array): Uint8Array;
+
+  /** AES-GCM (NIST SP 800-38D), 12-byte nonce, 16-byte tag. */
+  aesGcmSeal(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    aad: Uint8Array,
+  ): { ciphertext: Uint8Array; tag: Uint8Array };
+  aesGcmOpen(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    ciphertext: Uint8Array,
+    tag: Uint8Array,
+    aad: Uint8Array,
+  ): Uint8Array;
+  /** AES-CCM (NIST SP 800-38C), nonce 7..13 bytes, 16-byte tag (as SMB 3 uses it). */
+  aesCcmSeal(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    aad: Uint8Array,
+  ): { ciphertext: Uint8Array; tag: Uint8Array };
+  aesCcmOpen(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    ciphertext: Uint8Array,
+    tag: Uint8Array,
+    aad: Uint8Array,
+  ): Uint8Array;
+  /** AES-CMAC (RFC 4493 / NIST SP 800-38B), 16-byte MAC. */
+  aesCmac(key: Uint8Array, data: Uint8Array): Uint8Array;
+
+  /** Cryptographically secure random bytes. */
+  randomBytes(length: number): Uint8Array;
+}
