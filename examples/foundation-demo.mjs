@@ -7,19 +7,22 @@ import {
   decode,
   encode,
   explicit,
+  int32,
+  integer,
   kerberosTime,
+  octetString,
   optional,
   sequence,
-  integer,
-  octetString,
-  int32,
   uint32,
 } from '@postntlm/der-asn1';
 import { decrypt, encrypt, getEnctype, stringToKey } from '@postntlm/krb5-crypto';
 import { getBackend } from '@postntlm/krb5-crypto/primitives';
 
 const PaEncTsEnc = sequence(
-  { patimestamp: explicit(0, kerberosTime()), pausec: optional(explicit(1, integer({ min: 0, max: 999999 }))) },
+  {
+    patimestamp: explicit(0, kerberosTime()),
+    pausec: optional(explicit(1, integer({ min: 0, max: 999999 }))),
+  },
   { name: 'PA-ENC-TS-ENC' },
 );
 const EncryptedData = sequence(
@@ -56,7 +59,9 @@ for (const enctype of ['aes256-cts-hmac-sha1-96', 'aes256-cts-hmac-sha384-192'])
   console.log(`  key from password, salt "${realm}${user}": ${hex(key.bytes)} (${s2kMs.toFixed(1)} ms)`);
   console.log(`  PA-ENC-TS-ENC DER: ${hex(timestamp)}`);
   console.log(`  PA-ENC-TIMESTAMP (EncryptedData, ${padata.length} bytes): ${hex(padata).slice(0, 64)}...`);
-  console.log(`  KDC decrypted: ${patimestamp.toISOString()} usec ${pausec}, skew ${skew.toFixed(0)} s -> preauth OK`);
+  console.log(
+    `  KDC decrypted: ${patimestamp.toISOString()} usec ${pausec}, skew ${skew.toFixed(0)} s -> preauth OK`,
+  );
 
   const tampered = received.cipher.slice();
   tampered[tampered.length - 1] ^= 1;

@@ -9,4 +9,7 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   treeshake: true,
+  // One shared chunk for both entry points, so CJS users of `.` and `./primitives` see the
+  // same error classes and the same selected backend.
+  splitting: true,
 });

@@ -5,7 +5,7 @@ import { describeTag } from './tag.js';
 import { ReverseWriter } from './writer.js';
 
 export interface DecodeOptions {
-  /** Deepest nesting of constructed values (default 64). */
+  /** Deepest nesting of constructed values (default 64, at most 1000). */
   readonly maxDepth?: number;
   /** Most elements in one SEQUENCE OF (default 65 536). */
   readonly maxItems?: number;
@@ -14,10 +14,13 @@ export interface DecodeOptions {
 }
 
 const DEFAULTS = { maxDepth: 64, maxItems: 65536, maxLength: 4 * 1024 * 1024 };
+// Decoding recurses a few frames per level; past this a deep input could exhaust the stack
+// (a RangeError instead of a DecodeError), so larger maxDepth values are capped here.
+const MAX_DEPTH_CAP = 1000;
 
 function limitsOf(options: DecodeOptions | undefined): DecodeLimits {
   return {
-    maxDepth: options?.maxDepth ?? DEFAULTS.maxDepth,
+    maxDepth: Math.min(options?.maxDepth ?? DEFAULTS.maxDepth, MAX_DEPTH_CAP),
     maxItems: options?.maxItems ?? DEFAULTS.maxItems,
   };
 }
@@ -71,14 +74,22 @@ export function decodePrefix<T>(
   return decodeAt(schema, input, options);
 }
 
+// One writer kept between encode() calls so its grown buffer is reused. An encode() that
+// starts while another is running (a mapping that calls encode) takes a fresh writer, and
+// finish() copies, so no two results ever share memory.
+let spare: ReverseWriter | undefined;
+
 /** Encodes a value as DER. Throws `EncodeError` (with a path) for values the type cannot hold. */
 export function encode<T>(schema: Schema<T>, value: T): Uint8Array {
-  const writer = new ReverseWriter();
+  const writer = spare ?? new ReverseWriter();
+  spare = undefined;
   try {
     schema.encodeElement(writer, value);
+    return writer.finish();
   } catch (error) {
     if (error instanceof EncodeError && error.segments[0] !== schema.typeName) error.within(schema.typeName);
     throw error;
+  } finally {
+    if (writer.reset()) spare = writer;
   }
-  return writer.finish();
 }

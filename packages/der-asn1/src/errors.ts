@@ -59,3 +59,12 @@ export class EncodeError extends Error {
     return this;
   }
 }
+
+/** `String(value)` for error messages, never throwing (null-prototype objects, symbols in templates). */
+export function show(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

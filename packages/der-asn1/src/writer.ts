@@ -79,4 +79,14 @@ export class ReverseWriter {
   finish(): Uint8Array {
     return this.buffer.slice(this.pos);
   }
+
+  /**
+   * Empties the writer for reuse, zeroing what was written (encodings may hold keys).
+   * Returns false, keeping nothing, when the buffer has grown past 64 KiB.
+   */
+  reset(): boolean {
+    this.buffer.fill(0, this.pos);
+    this.pos = this.buffer.length;
+    return this.buffer.length <= 0x10000;
+  }
 }

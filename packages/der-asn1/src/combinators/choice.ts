@@ -40,7 +40,10 @@ export class ChoiceSchema<A extends Alternatives> extends Schema<ChoiceValue<A>>
   decodeElement(input: Uint8Array, header: Header, context: DecodeContext): ChoiceValue<A> {
     const entry = this.byTag.get(header.id);
     if (entry === undefined) {
-      throw new DecodeError(`${describeTag(header.id)} is not an alternative of ${this.typeName}`, header.start);
+      throw new DecodeError(
+        `${describeTag(header.id)} is not an alternative of ${this.typeName}`,
+        header.start,
+      );
     }
     const [type, schema] = entry;
     try {
@@ -52,7 +55,11 @@ export class ChoiceSchema<A extends Alternatives> extends Schema<ChoiceValue<A>>
   }
 
   encodeElement(writer: ReverseWriter, value: ChoiceValue<A>): void {
-    const schema = typeof value === 'object' && value !== null ? this.alternatives[value.type] : undefined;
+    // Own keys only: `{ type: 'toString' }` must not find Object.prototype's members.
+    const schema =
+      typeof value === 'object' && value !== null && Object.hasOwn(this.alternatives, value.type)
+        ? this.alternatives[value.type]
+        : undefined;
     if (schema === undefined) {
       throw new EncodeError(`${this.typeName} value must be { type, value } with a known type`);
     }

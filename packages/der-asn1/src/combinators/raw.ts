@@ -71,7 +71,8 @@ export class CapturedSchema<T> extends Schema<Captured<T>> {
     return { value, der: input.subarray(header.start, header.end) };
   }
   encodeElement(writer: ReverseWriter, captured: Captured<T>): void {
-    if (typeof captured !== 'object' || captured === null) throw new EncodeError(`${this.typeName} must be { value, der? }`);
+    if (typeof captured !== 'object' || captured === null)
+      throw new EncodeError(`${this.typeName} must be { value, der? }`);
     if (captured.der !== undefined) {
       checkSingleElement(captured.der, this.tagIds, this.typeName);
       writer.writeBytes(captured.der);

@@ -47,7 +47,10 @@ export class SequenceOfSchema<T> extends TaggedSchema<T[]> {
       pos = header.end;
     }
     if (out.length < this.min) {
-      throw new DecodeError(`${this.typeName} has ${out.length} elements, at least ${this.min} required`, start);
+      throw new DecodeError(
+        `${this.typeName} has ${out.length} elements, at least ${this.min} required`,
+        start,
+      );
     }
     context.depth--;
     return out;
@@ -56,7 +59,9 @@ export class SequenceOfSchema<T> extends TaggedSchema<T[]> {
   encodeContent(writer: ReverseWriter, value: T[]): void {
     if (!Array.isArray(value)) throw new EncodeError(`${this.typeName} must be an array`);
     if (value.length < this.min || value.length > this.max) {
-      throw new EncodeError(`${this.typeName} has ${value.length} elements, expected ${this.min}..${this.max}`);
+      throw new EncodeError(
+        `${this.typeName} has ${value.length} elements, expected ${this.min}..${this.max}`,
+      );
     }
     for (let i = value.length - 1; i >= 0; i--) {
       try {

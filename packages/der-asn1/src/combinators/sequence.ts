@@ -10,7 +10,9 @@ export type FieldSpec = AnySchema | OptionalField<unknown> | DefaultField<unknow
 export type Fields = Readonly<Record<string, FieldSpec>>;
 
 type FieldValue<F> = F extends OptionalField<infer T> ? T : F extends DefaultField<infer T> ? T : Infer<F>;
-type OptionalKeys<F extends Fields> = { [K in keyof F]: F[K] extends OptionalField<unknown> ? K : never }[keyof F];
+type OptionalKeys<F extends Fields> = {
+  [K in keyof F]: F[K] extends OptionalField<unknown> ? K : never;
+}[keyof F];
 type RequiredKeys<F extends Fields> = Exclude<keyof F, OptionalKeys<F>>;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
@@ -93,7 +95,10 @@ export class SequenceSchema<F extends Fields> extends TaggedSchema<SequenceValue
     }
     while (header !== undefined) {
       if (!this.extensible) {
-        throw new DecodeError(`unexpected element ${describeTag(header.id)} in ${this.typeName}`, header.start);
+        throw new DecodeError(
+          `unexpected element ${describeTag(header.id)} in ${this.typeName}`,
+          header.start,
+        );
       }
       pos = header.end;
       header = pos < end ? readHeader(input, pos, end) : undefined;
@@ -103,14 +108,15 @@ export class SequenceSchema<F extends Fields> extends TaggedSchema<SequenceValue
   }
 
   encodeContent(writer: ReverseWriter, value: SequenceValue<F>): void {
-    if (typeof value !== 'object' || value === null) throw new EncodeError(`${this.typeName} must be an object`);
+    if (typeof value !== 'object' || value === null)
+      throw new EncodeError(`${this.typeName} must be an object`);
     const record = value as Record<string, unknown>;
     for (let i = this.components.length - 1; i >= 0; i--) {
       const component = this.components[i]!;
       const item = record[component.name];
       if (item === undefined) {
         if (component.optional) continue;
-        throw new EncodeError(`missing component ${component.name}`).within(this.typeName);
+        throw new EncodeError(`missing component ${component.name}`);
       }
       if (component.fallback?.equals(item, component.fallback.value)) continue;
       try {

@@ -9,15 +9,19 @@ import type { ReverseWriter } from '../writer.js';
  * Kerberos uses this for every `[n]` component and for its `[APPLICATION n]` messages.
  */
 export class ExplicitSchema<T> extends TaggedSchema<T> {
-  readonly typeName: string;
   constructor(
     tagClass: TagClass,
     tagNumber: number,
     readonly inner: Schema<T>,
-    name?: string,
+    private readonly name?: string,
   ) {
     super(tagClass, tagNumber, true);
-    this.typeName = name ?? inner.typeName;
+  }
+
+  // A getter, not a field: reading `inner.typeName` here would resolve a `lazy` inner
+  // schema while its recursive declaration is still being evaluated.
+  get typeName(): string {
+    return this.name ?? this.inner.typeName;
   }
 
   decodeContent(input: Uint8Array, start: number, end: number, context: DecodeContext): T {

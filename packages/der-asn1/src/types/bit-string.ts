@@ -1,4 +1,4 @@
-import { DecodeError, EncodeError } from '../errors.js';
+import { DecodeError, EncodeError, show } from '../errors.js';
 import { TaggedSchema } from '../schema.js';
 import { TagClass, UniversalTag } from '../tag.js';
 import type { ReverseWriter } from '../writer.js';
@@ -39,7 +39,8 @@ export class BitStringSchema extends TaggedSchema<BitStringValue> {
     if (!Number.isInteger(unusedBits) || unusedBits < 0 || unusedBits > 7) {
       throw new EncodeError('BIT STRING unusedBits must be 0..7');
     }
-    if (bytes.length === 0 && unusedBits !== 0) throw new EncodeError('empty BIT STRING must have unusedBits 0');
+    if (bytes.length === 0 && unusedBits !== 0)
+      throw new EncodeError('empty BIT STRING must have unusedBits 0');
     if (unusedBits > 0 && (bytes[bytes.length - 1]! & ((1 << unusedBits) - 1)) !== 0) {
       throw new EncodeError('BIT STRING padding bits must be zero');
     }
@@ -82,7 +83,7 @@ export class FlagsSchema extends TaggedSchema<number> {
 
   encodeContent(writer: ReverseWriter, value: number): void {
     if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-      throw new EncodeError(`flags must be an unsigned 32-bit integer, got ${String(value)}`);
+      throw new EncodeError(`flags must be an unsigned 32-bit integer, got ${show(value)}`);
     }
     if (this.form === 'kerberos') {
       writer.writeByte(value & 0xff);
@@ -114,9 +115,16 @@ export const namedBits = (): FlagsSchema => new FlagsSchema('named');
 export function flagNames<const N extends string>(value: number, names: Readonly<Record<N, number>>): N[] {
   const out: N[] = [];
   for (const name of Object.keys(names) as N[]) {
-    if ((value & (0x80000000 >>> names[name])) !== 0) out.push(name);
+    if ((value & (0x80000000 >>> checkBit(names[name], name))) !== 0) out.push(name);
   }
   return out;
+}
+
+// `>>>` takes its shift count modulo 32, so bit 33 would silently alias bit 1.
+function checkBit(bit: number, name: string): number {
+  if (!Number.isInteger(bit) || bit < 0 || bit > 31)
+    throw new RangeError(`flag ${name} has bit ${bit}, not 0..31`);
+  return bit;
 }
 
 /** Builds a flags number from names of set bits, given names by bit position. */
@@ -126,9 +134,10 @@ export function flagsFromNames<const N extends string>(
 ): number {
   let value = 0;
   for (const name of set) {
-    const bit = names[name];
+    // Own keys only: 'toString' or '__proto__' must not resolve to Object.prototype's members.
+    const bit = Object.hasOwn(names, name) ? names[name] : undefined;
     if (bit === undefined) throw new EncodeError(`unknown flag ${name}`);
-    value = (value | (0x80000000 >>> bit)) >>> 0;
+    value = (value | (0x80000000 >>> checkBit(bit, name))) >>> 0;
   }
   return value;
 }

@@ -1,4 +1,4 @@
-import { DecodeError, EncodeError } from '../errors.js';
+import { DecodeError, EncodeError, show } from '../errors.js';
 import { type DecodeContext, TaggedSchema } from '../schema.js';
 import { TagClass, UniversalTag } from '../tag.js';
 import type { ReverseWriter } from '../writer.js';
@@ -98,7 +98,7 @@ export class IntegerSchema extends TaggedSchema<number> {
 
   encodeContent(writer: ReverseWriter, value: number): void {
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-      throw new EncodeError(`${this.typeName} must be a safe integer, got ${String(value)}`);
+      throw new EncodeError(`${this.typeName} must be a safe integer, got ${show(value)}`);
     }
     if (value < this.min || value > this.max) {
       throw new EncodeError(`${this.typeName} ${value} is outside the range ${this.min}..${this.max}`);

@@ -1,4 +1,4 @@
-import { DecodeError, EncodeError } from '../errors.js';
+import { DecodeError, EncodeError, show } from '../errors.js';
 import { TaggedSchema } from '../schema.js';
 import { TagClass, UniversalTag } from '../tag.js';
 import type { ReverseWriter } from '../writer.js';
@@ -8,7 +8,8 @@ const OID_TEXT = /^[0-2](\.(0|[1-9][0-9]*))+$/;
 /** Decodes OBJECT IDENTIFIER content octets (X.690 §8.19) to dotted form. */
 export function decodeOidContent(input: Uint8Array, start: number, end: number): string {
   if (end === start) throw new DecodeError('OBJECT IDENTIFIER has no content octets', start);
-  if ((input[end - 1]! & 0x80) !== 0) throw new DecodeError('OBJECT IDENTIFIER ends inside a subidentifier', end - 1);
+  if ((input[end - 1]! & 0x80) !== 0)
+    throw new DecodeError('OBJECT IDENTIFIER ends inside a subidentifier', end - 1);
   const arcs: string[] = [];
   let pos = start;
   while (pos < end) {
@@ -40,11 +41,13 @@ export function decodeOidContent(input: Uint8Array, start: number, end: number):
 
 /** Encodes a dotted OBJECT IDENTIFIER's content octets. */
 export function encodeOidContent(oid: string): Uint8Array {
-  if (typeof oid !== 'string' || !OID_TEXT.test(oid)) throw new EncodeError(`invalid OBJECT IDENTIFIER "${oid}"`);
+  if (typeof oid !== 'string' || !OID_TEXT.test(oid))
+    throw new EncodeError(`invalid OBJECT IDENTIFIER "${show(oid)}"`);
   const arcs = oid.split('.').map((arc) => BigInt(arc));
   const first = arcs[0]!;
   const second = arcs[1]!;
-  if (first < 2n && second > 39n) throw new EncodeError(`invalid OBJECT IDENTIFIER "${oid}": second arc above 39`);
+  if (first < 2n && second > 39n)
+    throw new EncodeError(`invalid OBJECT IDENTIFIER "${oid}": second arc above 39`);
   const values = [first * 40n + second, ...arcs.slice(2)];
   const out: number[] = [];
   for (const value of values) {

@@ -11,6 +11,11 @@ function isAscii(input: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+function isAsciiString(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
 function decodeAscii(input: Uint8Array, start: number, end: number): string {
   // Short ASCII strings (principal names, realms) dominate; this avoids TextDecoder's call cost.
   let out = '';
@@ -45,6 +50,12 @@ export class Utf8StringSchema extends TaggedSchema<string> {
     }
   }
   encodeContent(writer: ReverseWriter, value: string): void {
+    // Short ASCII strings (realms, principal names) are written directly: a TextEncoder
+    // call costs more than the copy. ASCII is its own UTF-8 and has no surrogates.
+    if (typeof value === 'string' && value.length < 64 && isAsciiString(value)) {
+      for (let i = value.length - 1; i >= 0; i--) writer.writeByte(value.charCodeAt(i));
+      return;
+    }
     writer.writeBytes(encodeUtf8(value, this.typeName));
   }
 }

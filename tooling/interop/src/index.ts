@@ -1,0 +1,34 @@
+/**
+ * PostNTLM's real-peer interop harness: throw-away MIT Kerberos 1.20 KDC and Samba 4.17
+ * smbd on 127.0.0.1 (free ports, fresh temp directories), MIT tool helpers, and MIT's own
+ * string-to-key (ktutil / libkrb5) for key comparisons. Install the peers with
+ * `sudo tooling/interop/install-peers.sh`.
+ */
+export {
+  type KeytabEntry,
+  ktutil,
+  ktutilQuote,
+  ktutilStringToKeys,
+  MIT_ENCTYPE_NAMES,
+  mitEnctypeName,
+  type PasswordKeyRequest,
+  parseKlistKeys,
+  readKeytab,
+} from './ktutil.js';
+export { type MitKdc, type MitKdcFiles, type MitKdcOptions, startMitKdc } from './mit-kdc.js';
+export { mitStringToKey, type StringToKeyRequest, type StringToKeyResult } from './mit-s2k.js';
+export { type CcacheOptions, kinit, klist, kvno } from './mit-tools.js';
+export { INTEROP_DIR, MIT_KDC_SCRIPT, SAMBA_SCRIPT } from './paths.js';
+export { findFreePort, LOOPBACK } from './ports.js';
+export {
+  baseEnv,
+  describeFailure,
+  type RunOptions,
+  type RunResult,
+  requireCommand,
+  run,
+  runChecked,
+} from './process.js';
+export { type SambaOptions, type SambaServer, type SambaSigning, startSamba } from './samba.js';
+export { type SmbclientOptions, smbclient, smbclientArgs } from './smbclient.js';
+export { useMitKdc, useSamba } from './vitest.js';
