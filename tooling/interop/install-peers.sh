@@ -6,11 +6,14 @@
 # Idempotent and non-interactive: a second run installs nothing and says so. Package
 # postinst scripts are not allowed to start daemons, and any distro daemon that is
 # running anyway is stopped, so only the harness's own throw-away peers listen.
-# Needs root (CI runs as root); on a developer machine run it with sudo.
+# Needs root: it re-runs itself through sudo when started as another user (CI runs as root).
 set -euo pipefail
 
 if [ "$(id -u)" != 0 ]; then
-  echo "install-peers.sh: needs root (try: sudo $0)" >&2
+  if command -v sudo >/dev/null 2>&1; then
+    exec sudo bash "$0" "$@"
+  fi
+  echo "install-peers.sh: needs root, and sudo is not installed: run it as root" >&2
   exit 1
 fi
 if ! command -v apt-get >/dev/null 2>&1; then

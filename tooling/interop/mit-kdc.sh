@@ -48,7 +48,7 @@ enctypes='aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 aes256-cts-hmac-sha384
 
 need() { # command, what it is
   command -v "$1" >/dev/null 2>&1 && return 0
-  echo "mit-kdc: $2 ($1) not found: run \`sudo tooling/interop/install-peers.sh\`" >&2
+  echo "mit-kdc: $2 ($1) not found: run \`bash tooling/interop/install-peers.sh\`" >&2
   exit 1
 }
 

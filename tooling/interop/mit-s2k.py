@@ -31,7 +31,7 @@ def main():
     try:
         lib = ctypes.CDLL("libkrb5.so.3")
     except OSError as e:
-        sys.stderr.write("MIT libkrb5.so.3 not found (%s): run `sudo tooling/interop/install-peers.sh`\n" % e)
+        sys.stderr.write("MIT libkrb5.so.3 not found (%s): run `bash tooling/interop/install-peers.sh`\n" % e)
         return 1
     lib.krb5_init_context.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
     lib.krb5_get_error_message.argtypes = [ctypes.c_void_p, ctypes.c_int32]

@@ -42,7 +42,7 @@ server_name=samba.mit.test
 
 need() {
   command -v "$1" >/dev/null 2>&1 && return 0
-  echo "samba: $2 ($1) not found: run \`sudo tooling/interop/install-peers.sh\`" >&2
+  echo "samba: $2 ($1) not found: run \`bash tooling/interop/install-peers.sh\`" >&2
   exit 1
 }
 

@@ -2,7 +2,7 @@
  * PostNTLM's real-peer interop harness: throw-away MIT Kerberos 1.20 KDC and Samba 4.17
  * smbd on 127.0.0.1 (free ports, fresh temp directories), MIT tool helpers, and MIT's own
  * string-to-key (ktutil / libkrb5) for key comparisons. Install the peers with
- * `sudo tooling/interop/install-peers.sh`.
+ * `bash tooling/interop/install-peers.sh`.
  */
 export {
   type KeytabEntry,

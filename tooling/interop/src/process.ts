@@ -24,7 +24,7 @@ export interface RunOptions {
 /** Where MIT and Samba keep their daemons and admin tools on Debian, often not on a user's PATH. */
 const SYSTEM_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
 
-export const INSTALL_HINT = 'run `sudo tooling/interop/install-peers.sh`';
+export const INSTALL_HINT = 'run `bash tooling/interop/install-peers.sh`';
 
 function searchPath(): string[] {
   const dirs = (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '');
@@ -40,7 +40,7 @@ export function childPath(): string {
 /**
  * Finds an executable on PATH (or in /usr/sbin, /sbin) and returns its absolute path.
  * A missing peer is a loud failure, never a skip:
- * `MIT krb5kdc not found: run \`sudo tooling/interop/install-peers.sh\``.
+ * `MIT krb5kdc not found: run \`bash tooling/interop/install-peers.sh\``.
  *
  * @param name command name, e.g. `krb5kdc`
  * @param what human description used in the error, e.g. `MIT krb5kdc` (default: name)

@@ -28,7 +28,7 @@ describe('helpers', () => {
   it('requireCommand finds sbin tools and fails loudly for a missing peer', () => {
     expect(requireCommand('krb5kdc', 'MIT krb5kdc')).toMatch(/\/krb5kdc$/);
     expect(() => requireCommand('no-such-peer-binary', 'MIT frobnicator')).toThrow(
-      'MIT frobnicator not found (no `no-such-peer-binary` on PATH or in /usr/sbin): run `sudo tooling/interop/install-peers.sh`',
+      'MIT frobnicator not found (no `no-such-peer-binary` on PATH or in /usr/sbin): run `bash tooling/interop/install-peers.sh`',
     );
   });
 });
