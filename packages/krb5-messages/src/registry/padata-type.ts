@@ -1,0 +1,58 @@
+import { reverse } from './lookup.js';
+
+/** Pre-authentication data types (RFC 4120 §7.5.2, RFC 6113, RFC 6806, MS-KILE, IANA registry). */
+export const PaDataType = {
+  PA_TGS_REQ: 1,
+  PA_ENC_TIMESTAMP: 2,
+  PA_PW_SALT: 3,
+  PA_ENC_UNIX_TIME: 5,
+  PA_SANDIA_SECUREID: 6,
+  PA_SESAME: 7,
+  PA_OSF_DCE: 8,
+  PA_CYBERSAFE_SECUREID: 9,
+  PA_AFS3_SALT: 10,
+  PA_ETYPE_INFO: 11,
+  PA_SAM_CHALLENGE: 12,
+  PA_SAM_RESPONSE: 13,
+  PA_PK_AS_REQ_OLD: 14,
+  PA_PK_AS_REP_OLD: 15,
+  PA_PK_AS_REQ: 16,
+  PA_PK_AS_REP: 17,
+  PA_ETYPE_INFO2: 19,
+  PA_SVR_REFERRAL_INFO: 20,
+  PA_SAM_REDIRECT: 21,
+  PA_GET_FROM_TYPED_DATA: 22,
+  PA_SAM_ETYPE_INFO: 23,
+  PA_SAM_CHALLENGE_2: 30,
+  PA_SAM_RESPONSE_2: 31,
+  PA_PAC_REQUEST: 128,
+  PA_FOR_USER: 129,
+  PA_S4U_X509_USER: 130,
+  PA_AS_CHECKSUM: 132,
+  PA_FX_COOKIE: 133,
+  PA_AUTHENTICATION_SET: 134,
+  PA_AUTH_SET_SELECTED: 135,
+  PA_FX_FAST: 136,
+  PA_FX_ERROR: 137,
+  PA_ENCRYPTED_CHALLENGE: 138,
+  PA_OTP_CHALLENGE: 141,
+  PA_OTP_REQUEST: 142,
+  PA_OTP_CONFIRM: 143,
+  PA_OTP_PIN_CHANGE: 144,
+  PA_PKINIT_KX: 147,
+  PA_REQ_ENC_PA_REP: 149,
+  PA_AS_FRESHNESS: 150,
+  PA_SPAKE: 151,
+  PA_REDHAT_IDP_OAUTH2: 152,
+  PA_REDHAT_PASSKEY: 153,
+  KERB_KEY_LIST_REQ: 161,
+  KERB_KEY_LIST_REP: 162,
+  PA_SUPPORTED_ENCTYPES: 165,
+  PA_EXTENDED_ERROR: 166,
+  PA_PAC_OPTIONS: 167,
+} as const;
+export type PaDataType = (typeof PaDataType)[keyof typeof PaDataType];
+
+const names = reverse(PaDataType);
+/** `PA_ENC_TIMESTAMP` for 2; `undefined` for an unknown type. */
+export const paDataTypeName = (type: number): string | undefined => names.get(type);
