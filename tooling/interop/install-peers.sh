@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real peers PostNTLM's interop tests drive, on Debian 12 (bookworm):
 #   MIT Kerberos 1.20 (krb5kdc, kadmin.local, kinit/klist/kvno/ktutil, gss-client/gss-server),
-#   Samba 4.17 (smbd, smbclient, smbtorture), impacket, python3-gssapi, tshark.
+#   Samba 4.17 (smbd, smbclient, smbtorture), impacket, python3-gssapi, tshark,
+#   and MIT's headers plus a C compiler (libkrb5-dev, gcc, libc6-dev) for the krb5-crypto
+#   bench, which times libkrb5's own crypto next to ours.
 #
 # Idempotent and non-interactive: a second run installs nothing and says so. Package
 # postinst scripts are not allowed to start daemons, and any distro daemon that is
@@ -27,6 +29,7 @@ packages=(
   samba smbclient samba-common-bin samba-testsuite
   python3-impacket python3-gssapi
   tshark
+  libkrb5-dev gcc libc6-dev
   procps iproute2
 )
 
@@ -85,5 +88,5 @@ for svc in krb5-kdc krb5-admin-server smbd nmbd samba-ad-dc winbind; do
 done
 
 echo "install-peers.sh: versions"
-dpkg-query -W -f='  ${Package} ${Version}\n' krb5-kdc krb5-user krb5-gss-samples samba smbclient \
-  samba-testsuite python3-impacket python3-gssapi tshark 2>/dev/null
+dpkg-query -W -f='  ${Package} ${Version}\n' krb5-kdc krb5-user krb5-gss-samples libkrb5-dev samba \
+  smbclient samba-testsuite python3-impacket python3-gssapi tshark gcc 2>/dev/null

@@ -2,6 +2,24 @@
  * The node:crypto backend (OpenSSL): the fast default on Node. node:crypto is fetched at
  * run time through process.getBuiltinModule (Node >= 20.16), never imported statically,
  * so this package still loads in browsers and edge runtimes, where this backend is absent.
+ *
+ * Per-call cost matters more than throughput for Kerberos (messages of 50-1500 bytes):
+ * creating a node:crypto Cipheriv or Hmac costs several microseconds, more than the AES
+ * or SHA work on such a message. So, per AES or HMAC key, this backend keeps:
+ *
+ * - its ECB and CBC cipher contexts, created once. OpenSSL's CBC context carries the last
+ *   ciphertext block as its chaining value and node cannot reset its IV, so a new IV is
+ *   applied by XORing (chain XOR IV) into the first input block (encryption) or the first
+ *   output block (decryption): E(P1 ^ chain ^ chain ^ IV) = E(P1 ^ IV).
+ * - its HMAC pad states, so that HMAC-SHA1 / SHA-256 over short inputs runs in JS
+ *   (hmac-js.ts) below the length where the node:crypto call overhead would dominate.
+ *
+ * The cache is a WeakMap keyed by the key's Uint8Array object, so an entry goes away with
+ * the array. Each entry holds a copy of the bytes it was built from and is rebuilt when the
+ * array's contents no longer match, so a caller that reuses or mutates a key array gets
+ * the same results as without the cache. The entry (like the OpenSSL key schedule in it)
+ * lives as long as the array object does: wiping the array's bytes does not wipe the
+ * entry; dropping the array does.
  */
 import type * as NodeCrypto from 'node:crypto';
 import { IntegrityError, Krb5CryptoError } from '../errors.js';
@@ -9,6 +27,7 @@ import { checkAesKey, checkBlocks, checkBytes, checkHash, checkInteger, MAX_INT3
 import type { CryptoBackend, HashAlgorithm } from './backend.js';
 import { aesCcmOpenGeneric, aesCcmSealGeneric, checkCcmParams } from './ccm.js';
 import { cmacWithChain } from './cmac.js';
+import { type HmacPads, hmacPads, hmacWithPads, type JsHmacAlgorithm } from './hmac-js.js';
 
 type NodeCryptoModule = typeof NodeCrypto;
 type Bytes = Uint8Array;
@@ -48,6 +67,53 @@ function native<T>(what: string, fn: () => T): T {
 const aesName = (key: Bytes, mode: string): string => `aes-${key.length * 8}-${mode}`;
 
 /**
+ * Longest input for which HMAC runs in JS from cached pad states rather than in OpenSSL.
+ * Measured on Node 20 / x64: a node:crypto HMAC costs ~4 µs plus ~1.3 µs per KiB, the JS
+ * one ~0.25 µs per 64-byte block for SHA-1 and ~0.45 µs for SHA-256. SHA-384/512 (64-bit
+ * rounds, ~2.5 µs per block in JS) and MD5 always use OpenSSL. Exported for the tests.
+ */
+export const JS_HMAC_MAX: Readonly<Partial<Record<HashAlgorithm, number>>> = { sha1: 1024, sha256: 512 };
+
+/** What this backend uses of a node:crypto Cipheriv / Decipheriv. */
+interface BlockCipher {
+  update(data: Uint8Array): Uint8Array;
+}
+
+type ContextKind = 'ecb-encrypt' | 'ecb-decrypt' | 'cbc-encrypt' | 'cbc-decrypt';
+
+/** A kept cipher context; for CBC, `chain` is its chaining value (the last ciphertext block it saw). */
+interface KeptCipher {
+  readonly cipher: BlockCipher;
+  readonly chain: Uint8Array;
+}
+
+/** What is cached for one key array (see the header comment). */
+interface KeyEntry {
+  /** The key bytes this entry was built from. */
+  readonly bytes: Uint8Array;
+  readonly contexts: { [kind in ContextKind]?: KeptCipher | undefined };
+  readonly pads: Partial<Record<JsHmacAlgorithm, HmacPads>>;
+}
+
+/** Whether `a` and `b` hold the same bytes; no early exit (the bytes are key material). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/**
+ * CBC encryption through the kept context copies the input to whiten its first block.
+ * Above this length the copy costs more than a new context with the right IV, so longer
+ * inputs get a one-off context instead.
+ */
+const KEPT_CBC_ENCRYPT_MAX = 16 * 1024;
+
+/** The reusable buffer for whitening CBC input; it holds plaintext, so it is wiped after each use. */
+const whitenBuffer = new Uint8Array(KEPT_CBC_ENCRYPT_MAX);
+
+/**
  * Builds the node:crypto backend, or returns undefined when node:crypto is unavailable
  * (browsers, Deno without node compat, workers). Call once and keep the result.
  */
@@ -57,30 +123,111 @@ export function createNodeBackend(): CryptoBackend | undefined {
   const c: NodeCryptoModule = loaded;
   const oneShotHash = typeof c.hash === 'function' ? c.hash : undefined;
 
-  function blockCipher(mode: 'ecb' | 'cbc', decrypt: boolean, key: Bytes, iv: Bytes | null, data: Bytes) {
-    return native(`aes-${mode}`, () => {
-      const cipher = decrypt
-        ? c.createDecipheriv(aesName(key, mode), key, iv)
-        : c.createCipheriv(aesName(key, mode), key, iv);
-      cipher.setAutoPadding(false);
-      // Whole blocks without padding: update() yields everything, final() yields nothing.
-      const out = cipher.update(data);
-      cipher.final();
-      return view(out);
-    });
+  const keys = new WeakMap<Uint8Array, KeyEntry>();
+
+  function entryFor(key: Bytes): KeyEntry {
+    let entry = keys.get(key);
+    if (entry === undefined || !sameBytes(entry.bytes, key)) {
+      // A copy, also when the key is a Buffer (whose slice() would be a view).
+      entry = { bytes: new Uint8Array(key), contexts: {}, pads: {} };
+      keys.set(key, entry);
+    }
+    return entry;
+  }
+
+  function newCipher(mode: 'ecb' | 'cbc', decrypt: boolean, key: Bytes, iv: Bytes | null): BlockCipher {
+    const cipher = decrypt
+      ? c.createDecipheriv(aesName(key, mode), key, iv)
+      : c.createCipheriv(aesName(key, mode), key, iv);
+    cipher.setAutoPadding(false);
+    return cipher;
+  }
+
+  function context(entry: KeyEntry, kind: ContextKind, key: Bytes): KeptCipher {
+    let kept = entry.contexts[kind];
+    if (kept === undefined) {
+      const ecb = kind === 'ecb-encrypt' || kind === 'ecb-decrypt';
+      const decrypt = kind === 'ecb-decrypt' || kind === 'cbc-decrypt';
+      kept = {
+        cipher: newCipher(ecb ? 'ecb' : 'cbc', decrypt, key, ecb ? null : new Uint8Array(16)),
+        chain: new Uint8Array(16),
+      };
+      entry.contexts[kind] = kept;
+    }
+    return kept;
+  }
+
+  /**
+   * Whole blocks through a cipher context: without padding, update() yields them all and
+   * final() would yield nothing, so kept contexts are never finalised. A kept context that
+   * fails is dropped, since its chaining value is then unknown.
+   */
+  function run(cipher: BlockCipher, data: Bytes, entry?: KeyEntry, kind?: ContextKind): Bytes {
+    let out: Uint8Array;
+    try {
+      out = cipher.update(data);
+      if (out.length !== data.length)
+        throw new Krb5CryptoError('node:crypto: cipher output has the wrong length');
+    } catch (err) {
+      if (entry !== undefined && kind !== undefined) entry.contexts[kind] = undefined;
+      throw err;
+    }
+    return out;
   }
 
   function ecb(decrypt: boolean, key: Bytes, data: Bytes): Bytes {
     checkAesKey(key);
     checkBlocks('data', data);
-    return blockCipher('ecb', decrypt, key, null, data);
+    if (data.length === 0) return new Uint8Array(0);
+    const entry = entryFor(key);
+    const kind = decrypt ? 'ecb-decrypt' : 'ecb-encrypt';
+    return native('aes-ecb', () => view(run(context(entry, kind, key).cipher, data, entry, kind)));
   }
 
-  function cbc(decrypt: boolean, key: Bytes, iv: Bytes, data: Bytes): Bytes {
+  function cbcEncrypt(key: Bytes, iv: Bytes, data: Bytes): Bytes {
     checkAesKey(key);
     checkBytes('iv', iv, 16);
     checkBlocks('data', data);
-    return blockCipher('cbc', decrypt, key, iv, data);
+    const n = data.length;
+    if (n === 0) return new Uint8Array(0);
+    if (n > KEPT_CBC_ENCRYPT_MAX) {
+      return native('aes-cbc', () => view(run(newCipher('cbc', false, key, iv), data)));
+    }
+    const entry = entryFor(key);
+    return native('aes-cbc', () => {
+      const kept = context(entry, 'cbc-encrypt', key);
+      const chain = kept.chain;
+      // E(P1 ^ chain ^ (chain ^ IV)) = E(P1 ^ IV): the kept context starts from `chain`.
+      const input = whitenBuffer.subarray(0, n);
+      input.set(data);
+      for (let i = 0; i < 16; i++) input[i]! ^= chain[i]! ^ iv[i]!;
+      let out: Bytes;
+      try {
+        out = run(kept.cipher, input, entry, 'cbc-encrypt');
+      } finally {
+        input.fill(0);
+      }
+      for (let i = 0, j = n - 16; i < 16; i++, j++) chain[i] = out[j]!;
+      return view(out);
+    });
+  }
+
+  function cbcDecrypt(key: Bytes, iv: Bytes, data: Bytes): Bytes {
+    checkAesKey(key);
+    checkBytes('iv', iv, 16);
+    checkBlocks('data', data);
+    const n = data.length;
+    if (n === 0) return new Uint8Array(0);
+    const entry = entryFor(key);
+    return native('aes-cbc', () => {
+      const kept = context(entry, 'cbc-decrypt', key);
+      const out = run(kept.cipher, data, entry, 'cbc-decrypt');
+      // The context XORed D(C1) with `chain`; the caller asked for the IV.
+      const chain = kept.chain;
+      for (let i = 0; i < 16; i++) out[i]! ^= chain[i]! ^ iv[i]!;
+      for (let i = 0, j = n - 16; i < 16; i++, j++) chain[i] = data[j]!;
+      return view(out);
+    });
   }
 
   function aeadCheck(key: Bytes, nonce: Bytes, data: Bytes, aad: Bytes): void {
@@ -109,6 +256,18 @@ export function createNodeBackend(): CryptoBackend | undefined {
       checkHash(algorithm);
       checkBytes('HMAC key', key);
       checkBytes('data', data);
+      const max = JS_HMAC_MAX[algorithm];
+      // Keys longer than a block (64 bytes) would be hashed first: left to OpenSSL, uncached.
+      if (max !== undefined && data.length <= max && key.length <= 64) {
+        const alg = algorithm as JsHmacAlgorithm;
+        const entry = entryFor(key);
+        let pads = entry.pads[alg];
+        if (pads === undefined) {
+          pads = hmacPads(alg, key);
+          entry.pads[alg] = pads;
+        }
+        return hmacWithPads(pads, data);
+      }
       return native('hmac', () => view(c.createHmac(algorithm, key).update(data).digest()));
     },
 
@@ -130,8 +289,8 @@ export function createNodeBackend(): CryptoBackend | undefined {
 
     aesEcbEncrypt: (key, data) => ecb(false, key, data),
     aesEcbDecrypt: (key, data) => ecb(true, key, data),
-    aesCbcEncrypt: (key, iv, data) => cbc(false, key, iv, data),
-    aesCbcDecrypt: (key, iv, data) => cbc(true, key, iv, data),
+    aesCbcEncrypt: cbcEncrypt,
+    aesCbcDecrypt: cbcDecrypt,
 
     aesCtr(key, counter, data) {
       checkAesKey(key);
