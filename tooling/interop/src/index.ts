@@ -31,4 +31,5 @@ export {
 } from './process.js';
 export { type SambaOptions, type SambaServer, type SambaSigning, startSamba } from './samba.js';
 export { type SmbclientOptions, smbclient, smbclientArgs } from './smbclient.js';
+export { tsharkMalformations, tsharkRead, type UdpMessage, writeUdpPcap } from './tshark.js';
 export { useMitKdc, useSamba } from './vitest.js';

@@ -10,7 +10,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { requireCommand, run, useMitKdc } from '@postntlm/interop';
+import { requireCommand, tsharkMalformations, tsharkRead, useMitKdc, writeUdpPcap } from '@postntlm/interop';
 import { writeKeytab } from '@postntlm/krb5-messages';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getInitialCredentials, getServiceTicket } from '../../src/client.js';
@@ -21,27 +21,6 @@ const kdc = useMitKdc();
 const CLIENT_PORT = 50000;
 let pcap: string;
 let keytabFile: string;
-
-/** One packet as text2pcap reads it: offset, then 16 hex bytes per line. */
-function hexdump(bytes: Uint8Array): string {
-  const lines: string[] = [];
-  for (let i = 0; i < bytes.length; i += 16) {
-    const row = [...bytes.subarray(i, i + 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-    lines.push(`${i.toString(16).padStart(6, '0')} ${row}`);
-  }
-  return lines.join('\n');
-}
-
-/** A UDP datagram (RFC 768) around `payload`; checksum 0 = none (IPv4). */
-function udp(source: number, destination: number, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(8 + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint16(0, source);
-  view.setUint16(2, destination);
-  view.setUint16(4, out.length);
-  out.set(payload, 8);
-  return out;
-}
 
 beforeAll(async () => {
   requireCommand('text2pcap', 'text2pcap (wireshark-common)');
@@ -56,17 +35,15 @@ beforeAll(async () => {
     onExchange: (e) => exchanges.push(e),
   });
   await getServiceTicket({ tgt, server: 'cifs/localhost', config, onExchange: (e) => exchanges.push(e) });
-  const packets = exchanges
+  const messages = exchanges
     .flatMap((e) => e.messages)
     .map((m) =>
-      m.direction === 'sent' ? udp(CLIENT_PORT, k.port, m.bytes) : udp(k.port, CLIENT_PORT, m.bytes),
+      m.direction === 'sent'
+        ? { sourcePort: CLIENT_PORT, destinationPort: k.port, bytes: m.bytes }
+        : { sourcePort: k.port, destinationPort: CLIENT_PORT, bytes: m.bytes },
     );
-  expect(packets).toHaveLength(6);
-  const text = join(k.dir, 'exchange.txt');
-  pcap = join(k.dir, 'exchange.pcapng');
-  await writeFile(text, `${packets.map(hexdump).join('\n')}\n`);
-  const made = await run('text2pcap', ['-q', '-i', '17', '-4', '127.0.0.1,127.0.0.1', text, pcap]);
-  expect(made.code, made.stderr).toBe(0);
+  expect(messages).toHaveLength(6);
+  pcap = await writeUdpPcap(k.dir, 'exchange', messages);
   // alice's, krbtgt's and the services' keys, in one keytab written by our writer
   keytabFile = join(k.dir, 'all.keytab');
   const entries = [
@@ -78,13 +55,11 @@ beforeAll(async () => {
 }, 30_000);
 
 const tshark = (args: readonly string[]) =>
-  run('tshark', ['-r', pcap, '-d', `udp.port==${kdc().port},kerberos`, ...args]);
+  tsharkRead(pcap, ['-d', `udp.port==${kdc().port},kerberos`, ...args]);
 
 function expectClean(dissection: string): void {
-  expect(dissection).not.toContain('Malformed Packet');
-  expect(dissection).not.toContain('[Expert Info (Error');
-  expect(dissection).not.toContain('(Warning/Malformed)');
-  expect(dissection).not.toMatch(/\[Expert Info \(Warning\/Protocol\)/);
+  expect(dissection).toContain('Kerberos');
+  expect(tsharkMalformations(dissection)).toEqual([]);
 }
 
 describe('tshark dissects the exchange', () => {
