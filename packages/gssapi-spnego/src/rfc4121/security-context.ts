@@ -141,11 +141,20 @@ export class SecurityContext {
    * GSS_VerifyMIC: throws `GssIntegrityError`, `GssTokenError` or `GssSequenceError`.
    * `{ sequence: false }` checks the MIC without the replay/sequence window (and leaves
    * the window alone): for SPNEGO's mechListMIC, which Windows sends with SND_SEQ 0.
+   * `{ sequence: 'if-next' }` records the number only when it is the one expected next
+   * (a peer that numbers its mechListMIC in line, as MIT and this package do) and
+   * otherwise leaves the window alone.
    */
-  verifyMic(message: Uint8Array, token: Uint8Array, options: { sequence?: boolean } = {}): VerifiedMessage {
+  verifyMic(
+    message: Uint8Array,
+    token: Uint8Array,
+    options: { sequence?: boolean | 'if-next' } = {},
+  ): VerifiedMessage {
     const key = this.receiveKey(parsePerMessageHeader(token));
     const header = verifyMicToken(key, token, message);
-    const supplementary = options.sequence === false ? undefined : this.sequence(header.seq);
+    const skip =
+      options.sequence === false || (options.sequence === 'if-next' && !this.window.isNext(header.seq));
+    const supplementary = skip ? undefined : this.sequence(header.seq);
     return { message, sealed: false, supplementary, header };
   }
 

@@ -18,6 +18,11 @@ export class SequenceWindow {
     this.next = initial;
   }
 
+  /** Whether `seq` is the number expected next (nothing is recorded). */
+  isNext(seq: bigint): boolean {
+    return seq === this.next;
+  }
+
   /**
    * Classifies `seq` and records it: `undefined` when it is the expected number, else
    * `gap` (later: some were skipped), `unseq` (earlier, inside the window, not seen),

@@ -11,6 +11,10 @@
  *     NegTokenResp  ::= SEQUENCE { negState [0] ENUMERATED OPTIONAL, supportedMech [1] MechType OPTIONAL,
  *                                  responseToken [2] OCTET STRING OPTIONAL, mechListMIC [3] OCTET STRING OPTIONAL, ... }
  *
+ * Some Windows versions add a "late fallback" `supportedMechs [4] MechTypeList` to
+ * NegTokenResp (not in RFC 4178): it is decoded (so it must be a valid MechTypeList) and
+ * ignored; the encoder never writes it.
+ *
  * The first token of a context is framed as an RFC 2743 InitialContextToken with the SPNEGO
  * OID (1.3.6.1.5.5.2); later tokens are the bare NegotiationToken. Both kinds decode with
  * {@link decodeSpnegoToken}. Decoding is strict DER (BER length forms are refused).
@@ -68,6 +72,8 @@ const NegTokenRespSchema = sequence(
     supportedMech: optional(explicit(1, objectIdentifier())),
     responseToken: optional(explicit(2, octetString())),
     mechListMIC: optional(explicit(3, octetString())),
+    /** The "late fallback" MechTypeList some Windows versions send: decoded, then ignored. */
+    supportedMechs: optional(explicit(4, MechTypeList)),
   },
   { name: 'NegTokenResp', extensible: true },
 );
