@@ -1,9 +1,17 @@
 /**
  * @postntlm/local-kdc: a Local KDC for standalone hosts. A sans-IO KDC engine (AS with
  * PA-ENC-TIMESTAMP pre-authentication, TGS with service tickets and renewal), the
- * principal store interface with an in-memory implementation, and a minimal TCP/UDP
- * listener.
+ * principal store interface with an in-memory implementation, a TCP/UDP/Unix-socket
+ * listener, and an audit log (one JSON object per request, MIT's audit field names).
  */
+export { type FileAuditSink, fileAuditSink, stderrAuditSink } from './audit/sinks.js';
+export type {
+  AuditAddress,
+  AuditEvent,
+  AuditPrincipal,
+  AuditSink,
+  AuditTicket,
+} from './kdc/audit.js';
 export { createKdc, type Kdc, type KdcOptions, type KdcTransport, type RequestInfo } from './kdc/kdc.js';
 export { DEFAULT_POLICY, ENCTYPE_STRENGTH, type KdcPolicy } from './kdc/policy.js';
 export { generateRealm } from './kdc/realm.js';

@@ -80,8 +80,17 @@ function makeTicket(t: TicketContents) {
   return { value, der: encode(Ticket, value) };
 }
 
+/** What each reply built by `makeReply` issued, for the audit log (keyed by the reply bytes). */
+export const issuedContents = new WeakMap<Uint8Array, ReplyContents>();
+
 /** An AS-REP or TGS-REP with a fresh ticket. */
 export function makeReply(r: ReplyContents): Uint8Array {
+  const out = encodeReply(r);
+  issuedContents.set(out, r);
+  return out;
+}
+
+function encodeReply(r: ReplyContents): Uint8Array {
   const ticket = makeTicket(r);
   const part = encode(EncKdcRepPart, {
     tag: r.encPartTag,

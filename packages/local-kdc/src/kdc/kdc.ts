@@ -18,15 +18,16 @@ import {
 } from '@postntlm/krb5-messages';
 import type { PrincipalStore } from '../store/principal-store.js';
 import { handleAs } from './as.js';
+import { type AuditInput, type AuditSink, auditEvent } from './audit.js';
 import type { KdcContext } from './context.js';
 import { KdcFailure } from './failure.js';
-import { makeError } from './issue.js';
+import { issuedContents, makeError } from './issue.js';
 import { DEFAULT_POLICY, type KdcPolicy } from './policy.js';
 import { pooledRandom } from './random.js';
 import { generateRealm } from './realm.js';
 import { handleTgs } from './tgs.js';
 
-/** How a request reached the KDC (for size limits now, for the audit log later). */
+/** How a request reached the KDC (for size limits and the audit log). */
 export type KdcTransport = 'udp' | 'tcp' | 'unix' | 'memory' | 'iakerb';
 
 export interface RequestInfo {
@@ -42,8 +43,10 @@ export interface KdcOptions {
   readonly clock?: Clock;
   readonly random?: Random;
   readonly policy?: Partial<KdcPolicy>;
-  /** Called with unexpected failures (a storage error, a bug) that became KRB_ERR_GENERIC. */
+  /** Called with unexpected failures (a storage error, a bug) that became KRB_ERR_GENERIC, and with audit sink failures. */
   readonly onInternalError?: (error: unknown) => void;
+  /** Receives one audit event per request (MIT's audit field names). Its failures never affect replies. */
+  readonly audit?: AuditSink;
 }
 
 export interface Kdc {
@@ -67,52 +70,83 @@ export function createKdc(options: KdcOptions): Kdc {
   const error = (code: number, sname: PrincipalName | undefined, failure?: KdcFailure): Uint8Array =>
     makeError(ctx.clock.now(), ctx.realm, code, sname, failure?.fields ?? {});
 
-  async function answer(request: Uint8Array, type: number): Promise<Uint8Array> {
+  type Audit = Omit<AuditInput, 'nowMs' | 'transport' | 'peer' | 'msgType'>;
+
+  async function answer(request: Uint8Array, type: number): Promise<{ reply: Uint8Array; audit: Audit }> {
     let req: KdcReq;
     try {
       req = type === 10 ? decode(AsReq, request) : decode(TgsReq, request);
     } catch (e) {
       if (e instanceof DecodeError && e.segments.includes('pvno')) {
-        return error(ErrorCode.KDC_ERR_BAD_PVNO, undefined);
+        const code = ErrorCode.KDC_ERR_BAD_PVNO;
+        return { reply: error(code, undefined), audit: { malformed: { code } } };
       }
-      return error(
-        ErrorCode.KRB_ERR_GENERIC,
-        undefined,
-        new KdcFailure(ErrorCode.KRB_ERR_GENERIC, { eText: 'MALFORMED REQUEST' }),
-      );
+      const code = ErrorCode.KRB_ERR_GENERIC;
+      return {
+        reply: error(code, undefined, new KdcFailure(code, { eText: 'MALFORMED REQUEST' })),
+        audit: { malformed: { code } },
+      };
     }
     const sname = req.reqBody.value.sname;
     try {
-      return type === 10 ? await handleAs(ctx, req) : await handleTgs(ctx, req);
+      const reply = type === 10 ? await handleAs(ctx, req) : await handleTgs(ctx, req);
+      return { reply, audit: { req, issued: issuedContents.get(reply) } };
     } catch (e) {
-      if (e instanceof KdcFailure) return error(e.code, sname, e);
+      if (e instanceof KdcFailure) return { reply: error(e.code, sname, e), audit: { req, failure: e } };
       options.onInternalError?.(e);
-      return error(ErrorCode.KRB_ERR_GENERIC, sname);
+      return { reply: error(ErrorCode.KRB_ERR_GENERIC, sname), audit: { req, internal: true } };
+    }
+  }
+
+  const sink = options.audit;
+  function emit(info: RequestInfo, msgType: number | undefined, audit: Audit): void {
+    if (sink === undefined) return;
+    try {
+      const event = auditEvent({
+        ...audit,
+        nowMs: ctx.clock.now(),
+        transport: info.transport,
+        peer: info.peer,
+        msgType,
+      });
+      const done = sink.write(event);
+      if (done !== undefined) done.catch((e: unknown) => options.onInternalError?.(e));
+    } catch (e) {
+      options.onInternalError?.(e);
     }
   }
 
   async function handle(request: Uint8Array, info: RequestInfo): Promise<Uint8Array | null> {
+    let type: number | undefined;
     try {
       if (
         !(request instanceof Uint8Array) ||
         request.length === 0 ||
         request.length > ctx.policy.maxRequestBytes
       ) {
+        emit(info, undefined, { dropped: true });
         return null;
       }
-      const type = peekMessageType(request);
+      type = peekMessageType(request);
       // Not Kerberos, or a KRB-ERROR (answering one could start an error loop): drop.
-      if (type === undefined || type === 30) return null;
-      const reply =
+      if (type === undefined || type === 30) {
+        emit(info, type, { dropped: true });
+        return null;
+      }
+      let { reply, audit } =
         type === 10 || type === 12
           ? await answer(request, type)
-          : error(ErrorCode.KRB_AP_ERR_MSG_TYPE, undefined);
+          : { reply: error(ErrorCode.KRB_AP_ERR_MSG_TYPE, undefined), audit: {} };
       if (info.transport === 'udp' && reply.length > ctx.policy.maxUdpReplyBytes) {
-        return error(ErrorCode.KRB_ERR_RESPONSE_TOO_BIG, undefined);
+        const code = ErrorCode.KRB_ERR_RESPONSE_TOO_BIG;
+        reply = error(code, undefined);
+        audit = { ...audit, issued: undefined, failure: new KdcFailure(code, { eText: 'RESPONSE_TOO_BIG' }) };
       }
+      emit(info, type, audit);
       return reply;
     } catch (e) {
       options.onInternalError?.(e);
+      emit(info, type, { dropped: true });
       return null;
     }
   }
