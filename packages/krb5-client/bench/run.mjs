@@ -12,22 +12,15 @@
 //
 // Options: --duration S (per run, default 5), --warmup S (default 0.5), --quick (2 s runs),
 // --transport udp|tcp (default udp), --no-mit.
-import { spawn, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileMitKdcLoad, INSTALL_HINT, runCommand, startMitKdcPeer } from '@postntlm/interop/bench';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-const MIT_KDC_SCRIPT = fileURLToPath(
-  new URL('../node_modules/@postntlm/interop/mit-kdc.sh', import.meta.url),
-);
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-const INSTALL_HINT =
-  'install the peers with `sudo tooling/interop/install-peers.sh` (Debian 12; or: apt-get install gcc libc6-dev libkrb5-dev)';
 
 const argv = process.argv.slice(2);
 const argValue = (name, fallback) => {
@@ -50,77 +43,10 @@ const RUNS = [
 ];
 if (TRANSPORT !== 'udp' && TRANSPORT !== 'tcp') throw new Error('--transport must be udp or tcp');
 
-/** Runs a command to completion; resolves with { code, stdout, stderr }. */
-function run(cmd, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** A port free for both TCP and UDP on 127.0.0.1. */
-async function freePort() {
-  for (;;) {
-    const port = await new Promise((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = s.address().port;
-        s.close(() => resolve(p));
-      });
-    });
-    const udpFree = await new Promise((resolve) => {
-      const u = createSocket('udp4');
-      u.once('error', () => resolve(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-}
+const run = runCommand;
 
 /** Starts the throw-away MIT KDC; returns { dir, port, env, stop }. */
-async function startKdc() {
-  const dir = await mkdtemp(join(tmpdir(), 'postntlm-kdc-bench-'));
-  let port;
-  for (let attempt = 1; ; attempt++) {
-    port = await freePort();
-    const env = {
-      ...process.env,
-      KDC_PORT: String(port),
-      INTEROP_OWNER_PID: String(process.pid), // the script's watchdog stops the KDC if we die
-      INTEROP_REMOVE_DIR: '1',
-    };
-    const r = await run('bash', [MIT_KDC_SCRIPT, 'start', dir], { env });
-    if (r.code === 0) break;
-    if (r.code !== 75 || attempt >= 6) {
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`mit-kdc.sh start failed (exit ${r.code}): ${r.stderr.trim()}`);
-    }
-  }
-  const exported = await run('bash', [MIT_KDC_SCRIPT, 'env', dir]);
-  const env = {};
-  for (const line of exported.stdout.split('\n')) {
-    const m = /^export ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m !== null) env[m[1]] = m[2];
-  }
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await run('bash', [MIT_KDC_SCRIPT, 'stop', dir]);
-    await rm(dir, { recursive: true, force: true });
-  };
-  return { dir, port, env, stop };
-}
+const startKdc = () => startMitKdcPeer({ prefix: 'postntlm-kdc-bench-' });
 
 /** Compiles bench/mit-kdc-load.c into `dir`; the executable's path, or undefined (after saying why). */
 function buildMit(dir) {
@@ -128,37 +54,12 @@ function buildMit(dir) {
     console.log('MIT client comparison skipped (--no-mit).');
     return undefined;
   }
-  const skip = (why) => {
-    console.log(`MIT client comparison skipped: ${why}; ${INSTALL_HINT}.`);
+  const built = compileMitKdcLoad(join(HERE, 'mit-kdc-load.c'), dir);
+  if (built.skipped !== undefined) {
+    console.log(`MIT client comparison skipped: ${built.skipped}; ${INSTALL_HINT}.`);
     return undefined;
-  };
-  const cc = process.env.CC || 'cc';
-  if (spawnSync(cc, ['--version'], { stdio: 'ignore' }).status !== 0)
-    return skip(`no C compiler (\`${cc}\`)`);
-  const config = spawnSync('krb5-config', ['--cflags', 'krb5'], { encoding: 'utf8' });
-  const cflags = config.status === 0 ? config.stdout.trim().split(/\s+/).filter(Boolean) : [];
-  const exe = join(dir, 'mit-kdc-load');
-  const build = spawnSync(
-    cc,
-    [
-      '-O2',
-      ...cflags,
-      '-o',
-      exe,
-      join(HERE, 'mit-kdc-load.c'),
-      '-lkrb5',
-      '-lk5crypto',
-      '-lcom_err',
-      '-lpthread',
-    ],
-    { encoding: 'utf8' },
-  );
-  if (build.status !== 0) {
-    const first =
-      (build.stderr || '').split('\n').find((l) => /error|cannot find/.test(l)) ?? build.stderr.trim();
-    return skip(`building mit-kdc-load.c failed (${first.trim()})`);
   }
-  return exe;
+  return built.exe;
 }
 
 /** Requests of one kind in the KDC log since byte `from`. */

@@ -16,28 +16,28 @@
 // Options: --duration S (per KDC and run, split over the rounds; default 3), --warmup S
 // (default 0.3), --transport udp|tcp (default udp), --no-mit-client, --cpu-prof DIR (a
 // V8 CPU profile of serve.mjs, written when it stops).
-import { fork, spawn, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { fork, spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  compileMitKdcLoad,
+  freePort,
+  INSTALL_HINT,
+  runCommand,
+  startMitKdcPeer,
+} from '@postntlm/interop/bench';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-const MIT_KDC_SCRIPT = fileURLToPath(
-  new URL('../node_modules/@postntlm/interop/mit-kdc.sh', import.meta.url),
-);
 // the workspace link resolved: kdc-load.mjs runs only when argv[1] is its real path
 const CLIENT_BENCH = realpathSync(
   fileURLToPath(new URL('../node_modules/@postntlm/krb5-client/bench/', import.meta.url)),
 );
 const KDC_LOAD = join(CLIENT_BENCH, 'kdc-load.mjs');
 const MIT_LOAD_C = join(CLIENT_BENCH, 'mit-kdc-load.c');
-const INSTALL_HINT =
-  'install the peers with `sudo tooling/interop/install-peers.sh` (Debian 12; or: apt-get install gcc libc6-dev libkrb5-dev krb5-kdc krb5-admin-server)';
 
 const argv = process.argv.slice(2);
 const argValue = (name, fallback) => {
@@ -63,75 +63,20 @@ if (TRANSPORT !== 'udp' && TRANSPORT !== 'tcp') throw new Error('--transport mus
 const running = new Set();
 let interrupted = false;
 
-function run(cmd, args, options = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-    running.add(child);
-    child.on('close', () => running.delete(child));
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
-
-/** A port free for both TCP and UDP on 127.0.0.1. */
-async function freePort() {
-  for (;;) {
-    const port = await new Promise((res, rej) => {
-      const s = createServer();
-      s.once('error', rej);
-      s.listen(0, '127.0.0.1', () => {
-        const p = s.address().port;
-        s.close(() => res(p));
-      });
-    });
-    const udpFree = await new Promise((res) => {
-      const u = createSocket('udp4');
-      u.once('error', () => res(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => res(true)));
-    });
-    if (udpFree) return port;
-  }
-}
+const run = (cmd, args, options = {}) => runCommand(cmd, args, { ...options, track: running });
 
 /** The throw-away MIT KDC: { name, dir, port, conf, requests(kind), stop }. */
 async function startMitKdc() {
-  const dir = await mkdtemp(join(tmpdir(), 'postntlm-lkdc-bench-mit-'));
-  let port;
-  for (let attempt = 1; ; attempt++) {
-    port = await freePort();
-    const env = {
-      ...process.env,
-      KDC_PORT: String(port),
-      REALM,
-      INTEROP_OWNER_PID: String(process.pid), // the script's watchdog stops the KDC if we die
-      INTEROP_REMOVE_DIR: '1',
-    };
-    const r = await run('bash', [MIT_KDC_SCRIPT, 'start', dir], { env });
-    if (r.code === 0) break;
-    if (r.code !== 75 || attempt >= 6) {
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`mit-kdc.sh start failed (exit ${r.code}): ${r.stderr.trim()}`);
-    }
-  }
-  const log = join(dir, 'kdc.log');
-  let stopped = false;
+  const peer = await startMitKdcPeer({ realm: REALM, prefix: 'postntlm-lkdc-bench-mit-', track: running });
   return {
     name: 'MIT krb5kdc',
     short: 'MIT',
-    dir,
-    port,
-    conf: join(dir, 'krb5.conf'),
+    dir: peer.dir,
+    port: peer.port,
+    conf: peer.conf,
     /** AS_REQ / TGS_REQ lines in the KDC log so far. */
     async requests() {
-      const text = await readFile(log, 'utf8');
+      const text = await readFile(peer.log, 'utf8');
       let as = 0;
       let tgs = 0;
       for (const line of text.split('\n')) {
@@ -140,15 +85,9 @@ async function startMitKdc() {
       }
       return { as, tgs };
     },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await run('bash', [MIT_KDC_SCRIPT, 'stop', dir]);
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop: peer.stop,
   };
 }
-
 /** Our KDC in a child Node process (bench/serve.mjs). */
 async function startOurKdc() {
   const dir = await mkdtemp(join(tmpdir(), 'postntlm-lkdc-bench-ours-'));
@@ -231,27 +170,12 @@ function buildMitClient(dir) {
     console.log('MIT libkrb5 generator skipped (--no-mit-client).');
     return undefined;
   }
-  const skip = (why) => {
-    console.log(`MIT libkrb5 generator (mit-kdc-load.c) skipped: ${why}; ${INSTALL_HINT}.`);
+  const built = compileMitKdcLoad(MIT_LOAD_C, dir);
+  if (built.skipped !== undefined) {
+    console.log(`MIT libkrb5 generator (mit-kdc-load.c) skipped: ${built.skipped}; ${INSTALL_HINT}.`);
     return undefined;
-  };
-  const cc = process.env.CC || 'cc';
-  if (spawnSync(cc, ['--version'], { stdio: 'ignore' }).status !== 0)
-    return skip(`no C compiler (\`${cc}\`)`);
-  const config = spawnSync('krb5-config', ['--cflags', 'krb5'], { encoding: 'utf8' });
-  const cflags = config.status === 0 ? config.stdout.trim().split(/\s+/).filter(Boolean) : [];
-  const exe = join(dir, 'mit-kdc-load');
-  const build = spawnSync(
-    cc,
-    ['-O2', ...cflags, '-o', exe, MIT_LOAD_C, '-lkrb5', '-lk5crypto', '-lcom_err', '-lpthread'],
-    { encoding: 'utf8' },
-  );
-  if (build.status !== 0) {
-    const first =
-      (build.stderr || '').split('\n').find((l) => /error|cannot find/.test(l)) ?? build.stderr.trim();
-    return skip(`building it failed (${first.trim()})`);
   }
-  return exe;
+  return built.exe;
 }
 
 async function runOursClient(kdc, spec, seconds) {
