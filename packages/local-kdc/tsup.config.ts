@@ -1,9 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `cli` is the `lkdc` executable (dist/cli.js, ESM); only the library entry gets types.
+  entry: { index: 'src/index.ts', cli: 'src/cli/bin.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,
   clean: true,
   target: 'es2022',

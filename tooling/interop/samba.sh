@@ -14,7 +14,12 @@
 #   address or to "localhost". DIR/client.conf is a matching smbclient configuration
 #   (smbclient -s DIR/client.conf), so the client does not read /etc/samba/smb.conf.
 #
+# KDC_DIR may also be a directory written for another KDC: it needs cifs.keytab (keys of
+# cifs/samba.mit.test@REALM) and krb5.conf (smbd's KRB5_CONFIG, naming that KDC); without
+# mit-kdc.sh's kdc.params the realm comes from REALM.
+#
 # Environment:
+#   REALM          realm when KDC_DIR has no kdc.params (default MIT.TEST)
 #   SMB_PORT       TCP port (default 44445; the TypeScript harness picks a free one)
 #   SMB_KRB5_ONLY  1 = no NTLMSSP in SPNEGO (gensec:ntlmssp = no) and ntlm auth = disabled
 #   SMB_SIGNING    server signing (default mandatory; auto allows unsigned sessions)
@@ -185,7 +190,7 @@ do_start() {
     echo "samba: $kdc_dir has no cifs.keytab/krb5.conf: start the KDC first (mit-kdc.sh start $kdc_dir)" >&2
     exit 1
   }
-  realm=$(sed -n 's/^realm=//p' "$kdc_dir/kdc.params" 2>/dev/null)
+  realm=$(sed -n 's/^realm=//p' "$kdc_dir/kdc.params" 2>/dev/null || true)
   realm=${realm:-${REALM:-MIT.TEST}}
   if pid=$(running_pid); then
     echo "samba: already running (pid $pid) in $dir"

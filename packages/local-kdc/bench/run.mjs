@@ -335,7 +335,13 @@ async function main() {
         const o = combine(rounds.ours);
         const m = combine(rounds.MIT);
         const ratio = o.kdcRequestsPerSecond / m.kdcRequestsPerSecond;
-        ratios.push({ gen: gen.name, spec, ratio });
+        ratios.push({
+          gen: gen.name,
+          spec,
+          ratio,
+          ours: o.kdcRequestsPerSecond,
+          mit: m.kdcRequestsPerSecond,
+        });
         const errs = [
           ...Object.entries(o.errors).map(([k, v]) => `ours:${k}=${v}`),
           ...Object.entries(m.errors).map(([k, v]) => `MIT:${k}=${v}`),
@@ -346,7 +352,30 @@ async function main() {
         );
       }
     }
-    const geo = Math.exp(ratios.reduce((a, r) => a + Math.log(r.ratio), 0) / ratios.length);
+    const geomean = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+    const geo = geomean(ratios.map((r) => r.ratio));
+    // Summary: one row per mode and concurrency, KDC req/s and ratio under each generator.
+    console.log('\nSummary (KDC req/s, ours vs MIT krb5kdc; ratio = ours/MIT):');
+    const cols = generators.map((g) => g.name);
+    console.log(
+      `${pad('row', 8)}${cols.map((c) => `${padL(c, 14)}: ${padL('ours', 7)} ${padL('MIT', 7)} ${padL('ratio', 6)}`).join('  ')}` +
+        `  ${padL('row geomean', 11)}`,
+    );
+    for (const spec of RUNS) {
+      const rows = ratios.filter((r) => r.spec === spec);
+      const cells = cols.map((c) => {
+        const r = rows.find((x) => x.gen === c);
+        return `${padL('', 14)}  ${padL(fmt(r?.ours), 7)} ${padL(fmt(r?.mit), 7)} ${padL(`${fmt(r?.ratio, 2)}x`, 6)}`;
+      });
+      const label = `${spec.mode.toUpperCase()} c${spec.concurrency}`;
+      console.log(
+        `${pad(label, 8)}${cells.join('  ')}  ${padL(`${fmt(geomean(rows.map((r) => r.ratio)), 2)}x`, 11)}`,
+      );
+    }
+    console.log(
+      `geomean  ${cols.map((c) => `${padL(c, 14)}: ${padL(`${fmt(geomean(ratios.filter((r) => r.gen === c).map((r) => r.ratio)), 2)}x`, 22)}`).join('  ')}` +
+        `  ${padL(`${fmt(geo, 2)}x`, 11)}  (lowest row ${fmt(Math.min(...ratios.map((r) => r.ratio)), 2)}x)\n`,
+    );
     console.log(
       `Ratio ours/MIT KDC (KDC req/s): ${ratios.map((r) => `${r.gen} ${r.spec.mode} c${r.spec.concurrency} ${r.ratio.toFixed(2)}x`).join(', ')}; ` +
         `geometric mean ${geo.toFixed(2)}x (target >= 1.0x, goal 2x)`,

@@ -52,6 +52,9 @@ kdc.handle = (bytes, info) => {
 const listener = await listen(kdc, {
   tcp: { port, host: '127.0.0.1' },
   udp: { port, host: '127.0.0.1' },
+  // All load comes from 127.0.0.1: the listener's per-source rate limit (200/s by default)
+  // would drop most of it (MIT's krb5kdc has none).
+  limits: { rateLimit: false },
 });
 if (listener.tcpPort !== listener.udpPort) {
   // port 0: let TCP pick, then ask for the same UDP port (retry from the parent on failure)

@@ -83,7 +83,7 @@ describe('AS exchange with our krb5-client', () => {
     expect(tgt.encPartTag).toBe(25);
   });
 
-  it('picks the strongest enctype of request ∩ keys ∩ policy, and answers PREAUTH_REQUIRED as MIT does', async () => {
+  it("picks the reply key as the strongest of request ∩ keys ∩ policy, the session key in the client's order, and answers PREAUTH_REQUIRED as MIT does", async () => {
     const { kdc } = await testKdc();
     const exchange = createAsExchange({
       client: `alice@${REALM}`,
@@ -93,7 +93,9 @@ describe('AS exchange with our krb5-client', () => {
       random: seededRandom(1),
     });
     const tgt = await runExchange(exchange, sender(kdc));
-    expect(tgt.sessionKey.enctype).toBe(20);
+    // RFC 4120 §3.1.3 (and MIT): the session key is the first enctype of the request the server has.
+    expect(tgt.sessionKey.enctype).toBe(17);
+    expect(tgt.ticketEnctype).toBe(20); // the krbtgt's strongest key
     const first = exchange.kdcErrors[0]?.krbError;
     expect(first?.errorCode).toBe(ErrorCode.KDC_ERR_PREAUTH_REQUIRED);
     expect(first?.eText).toBe('NEEDED_PREAUTH');

@@ -27,10 +27,11 @@ describe('MemoryPrincipalStore', () => {
     await store.addPrincipal('alice', { keys: [{ key: key(18, 1), kvno: 1 }] });
     await store.addPrincipal('cifs/h', { keys: [{ key: key(18, 2), kvno: 1 }] });
     store.addAlias('cifs/other', 'cifs/h');
-    expect((await store.get(parsePrincipal(`alice@${R}`)))?.attributes).toEqual(USER_DEFAULTS);
+    // Defaults, plus a RID per principal (from 1000, in order) for the PAC.
+    expect((await store.get(parsePrincipal(`alice@${R}`)))?.attributes).toEqual({ ...USER_DEFAULTS, rid: 1000 });
     expect(USER_DEFAULTS.requiresPreauth && USER_DEFAULTS.disallowServer).toBe(true);
     const svc = await store.get(parsePrincipal(`cifs/other@${R}`, { nameType: 3 }));
-    expect(svc?.attributes).toEqual(SERVICE_DEFAULTS);
+    expect(svc?.attributes).toEqual({ ...SERVICE_DEFAULTS, rid: 1001 });
     expect(svc?.principal.name.nameString).toEqual(['cifs', 'h']);
     expect(await store.get(parsePrincipal(`alice@OTHER`))).toBeUndefined();
     expect(store.list().sort()).toEqual([`alice@${R}`, `cifs/h@${R}`]);

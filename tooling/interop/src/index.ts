@@ -4,6 +4,7 @@
  * string-to-key (ktutil / libkrb5) for key comparisons. Install the peers with
  * `bash tooling/interop/install-peers.sh`.
  */
+export { type LivePeer, registerLivePeer, unregisterLivePeer } from './cleanup.js';
 export {
   type KeytabEntry,
   ktutil,
@@ -29,7 +30,13 @@ export {
   run,
   runChecked,
 } from './process.js';
-export { type SambaOptions, type SambaServer, type SambaSigning, startSamba } from './samba.js';
-export { type SmbclientOptions, smbclient, smbclientArgs } from './smbclient.js';
+export {
+  type SambaKdc,
+  type SambaOptions,
+  type SambaServer,
+  type SambaSigning,
+  startSamba,
+} from './samba.js';
+export { type SmbclientKdc, type SmbclientOptions, smbclient, smbclientArgs } from './smbclient.js';
 export { tsharkMalformations, tsharkRead, type UdpMessage, writeUdpPcap } from './tshark.js';
 export { useMitKdc, useSamba } from './vitest.js';

@@ -22,6 +22,13 @@ export interface SambaOptions {
   readonly tmpDir?: string;
 }
 
+/**
+ * Where smbd gets its service keys and Kerberos profile: `dir` holds `cifs.keytab` (keys of
+ * cifs/samba.mit.test@`realm`, copied as smbd's dedicated keytab) and `krb5.conf` (smbd's
+ * KRB5_CONFIG). A {@link MitKdc} is one; a test of another KDC passes a directory it wrote.
+ */
+export type SambaKdc = Pick<MitKdc, 'dir' | 'realm'>;
+
 /** A running throw-away Samba smbd (tooling/interop/samba.sh). */
 export interface SambaServer {
   readonly dir: string;
@@ -53,7 +60,7 @@ const START_ATTEMPTS = 6;
  * Starts a throw-away standalone smbd on 127.0.0.1 that accepts Kerberos tickets of `kdc`
  * for cifs/samba.mit.test (and cifs/localhost), in a fresh temp directory.
  */
-export async function startSamba(kdc: MitKdc, options: SambaOptions = {}): Promise<SambaServer> {
+export async function startSamba(kdc: SambaKdc, options: SambaOptions = {}): Promise<SambaServer> {
   const bash = requireCommand('bash');
   requireCommand('smbd', 'Samba smbd');
   requireCommand('ss', 'ss (iproute2)');
@@ -62,6 +69,7 @@ export async function startSamba(kdc: MitKdc, options: SambaOptions = {}): Promi
   const dir = await makePeerDir('samba', options.tmpDir);
   let port = 0;
   const scriptEnv = (): Record<string, string> => ({
+    REALM: kdc.realm,
     SMB_PORT: String(port),
     SMB_KRB5_ONLY: options.krb5Only === true ? '1' : '0',
     SMB_SIGNING: options.signing ?? 'mandatory',

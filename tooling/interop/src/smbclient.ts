@@ -17,8 +17,15 @@ export interface SmbclientOptions {
   readonly extraArgs?: readonly string[];
 }
 
+/** What smbclient needs of a KDC: its default cache and a runner with its environment (a {@link MitKdc} is one). */
+export type SmbclientKdc = Pick<MitKdc, 'ccache' | 'run'>;
+
 /** The smbclient argument list for a Kerberos-only session to `samba`. */
-export function smbclientArgs(kdc: MitKdc, samba: SambaServer, options: SmbclientOptions): string[] {
+export function smbclientArgs(
+  kdc: Pick<MitKdc, 'ccache'>,
+  samba: SambaServer,
+  options: SmbclientOptions,
+): string[] {
   return [
     '-s',
     samba.clientConf,
@@ -42,7 +49,11 @@ export function smbclientArgs(kdc: MitKdc, samba: SambaServer, options: Smbclien
  * Runs Samba's smbclient against `samba` with Kerberos only (tickets from the ccache, the
  * TGS exchange for cifs/samba.mit.test goes to `kdc`). Resolves whatever the exit code.
  */
-export function smbclient(kdc: MitKdc, samba: SambaServer, options: SmbclientOptions): Promise<RunResult> {
+export function smbclient(
+  kdc: SmbclientKdc,
+  samba: SambaServer,
+  options: SmbclientOptions,
+): Promise<RunResult> {
   // smbclient 4.17 takes the tickets for the session from the default cache (KRB5CCNAME)
   // even when --use-krb5-ccache names another one: point both at the same cache.
   return kdc.run('smbclient', smbclientArgs(kdc, samba, options), {

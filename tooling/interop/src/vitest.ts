@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type MitKdc, type MitKdcOptions, startMitKdc } from './mit-kdc.js';
-import { type SambaOptions, type SambaServer, startSamba } from './samba.js';
+import { type SambaKdc, type SambaOptions, type SambaServer, startSamba } from './samba.js';
 
 const HOOK_TIMEOUT_MS = 60_000;
 
@@ -27,7 +27,7 @@ export function useMitKdc(options: MitKdcOptions = {}): () => MitKdc {
  * Starts a throw-away Samba smbd that trusts the KDC of `kdc` (a getter from
  * {@link useMitKdc}, registered before this call) for the calling file or describe block.
  */
-export function useSamba(kdc: () => MitKdc, options: SambaOptions = {}): () => SambaServer {
+export function useSamba(kdc: () => SambaKdc, options: SambaOptions = {}): () => SambaServer {
   let samba: SambaServer | undefined;
   beforeAll(async () => {
     samba = await startSamba(kdc(), options);

@@ -28,6 +28,7 @@ import {
   channelBindingHash,
   decodeGssChecksum,
   GSS_CHECKSUM_TYPE,
+  type GssChecksum,
   GssFlags,
 } from './checksum.js';
 import { type ContextStep, decodeKrb, keyOf, krbErrorToken, msOf, principalText } from './common.js';
@@ -54,6 +55,12 @@ export interface Krb5AcceptorOptions {
   readonly channelBindings?: ChannelBindings;
   /** Mechanisms whose AP-REQ framing is accepted; default krb5, MS krb5, IAKerb. */
   readonly mechs?: readonly string[];
+  /**
+   * Checks the 0x8003 checksum's extensions once the authenticator is authenticated and
+   * before the replay cache records it; throw a `GssError` to refuse the AP-REQ (IAKerb
+   * verifies its FINISHED here with the initiator's subkey).
+   */
+  readonly checkExtensions?: (checksum: GssChecksum, initiatorSubkey: Key | undefined) => void;
 }
 
 /** Process-wide default replay caches, one per skew window (ids name the service, so services can share one). */
@@ -224,6 +231,8 @@ export class Krb5Acceptor {
       gss.delegation === undefined
         ? undefined
         : decodeDelegation(gss.delegation, [initiatorSubkey, sessionKey]);
+
+    this.options.checkExtensions?.(gss, initiatorSubkey);
 
     // Replay cache, only after everything authenticated.
     const cipher = apReq.authenticator.cipher;

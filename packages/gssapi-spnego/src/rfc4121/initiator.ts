@@ -47,8 +47,11 @@ export interface Krb5InitiatorOptions {
   /** Mechanism OID framing the AP-REQ; default krb5 (MS krb5 for Windows-style SPNEGO, IAKerb under IAKerb). */
   readonly mech?: string;
   readonly channelBindings?: ChannelBindings;
-  /** Extensions for the 0x8003 checksum (IAKerb FINISHED). */
-  readonly extensions?: readonly GssChecksumExtension[];
+  /**
+   * Extensions for the 0x8003 checksum, or a function that makes them from the
+   * authenticator subkey this initiator generates (IAKerb's FINISHED is keyed by it).
+   */
+  readonly extensions?: readonly GssChecksumExtension[] | ((subkey: Key) => readonly GssChecksumExtension[]);
   readonly clock?: Clock;
   readonly random?: Random;
 }
@@ -113,7 +116,10 @@ export class Krb5Initiator {
       bindings,
       flags: this.flags,
       delegation: delegate === undefined ? undefined : encodeDelegation(delegate, this.subkey),
-      extensions: this.options.extensions ?? [],
+      extensions:
+        typeof this.options.extensions === 'function'
+          ? this.options.extensions(this.subkey)
+          : (this.options.extensions ?? []),
     });
     const authenticator = encode(Authenticator, {
       authenticatorVno: 5,

@@ -202,3 +202,23 @@ export function encodeSpnegoToken(token: SpnegoToken): Uint8Array {
   });
   return token.framed ? encodeGssToken(Oid.spnego, der) : der;
 }
+
+/** MS-SPNG §3.2.5.2: the hintName a NegTokenInit2 carries ("not_defined_in_RFC4178@please_ignore"). */
+export const SPNEGO_HINT_NAME = 'not_defined_in_RFC4178@please_ignore';
+
+/**
+ * The acceptor's unsolicited first token (MS-SPNG §3.2.5.2 NegTokenInit2, as an SMB2
+ * NEGOTIATE response carries it in its security buffer): framed, `mechTypes` in the
+ * acceptor's order of preference, negHints with the fixed hintName, no mechToken. A post-NTLM
+ * server lists only what it runs, e.g. [MS krb5, krb5] or, with IAKerb, [MS krb5, krb5, IAKerb].
+ * The hints are not authenticated (mechListMIC covers the initiator's mechTypes only).
+ */
+export function spnegoHintToken(mechTypes: readonly string[] = [Oid.msKrb5, Oid.krb5]): Uint8Array {
+  if (mechTypes.length === 0) throw new RangeError('spnegoHintToken: at least one mechanism');
+  return encodeSpnegoToken({
+    kind: 'init',
+    framed: true,
+    mechTypes,
+    negHints: { hintName: SPNEGO_HINT_NAME },
+  });
+}

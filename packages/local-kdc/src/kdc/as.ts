@@ -23,17 +23,20 @@ import {
 import type { PrincipalEntry, PrincipalKey } from '../store/principal-store.js';
 import {
   bitOf,
+  isTgsName,
   type KdcContext,
   lookup,
   minLimit,
   option,
   sessionKey,
+  tgsName,
   ticketKey,
   usable,
   usableKeys,
 } from './context.js';
 import { KdcFailure } from './failure.js';
 import { makeReply, seconds } from './issue.js';
+import { pacDeclined, pacInput, type TicketPac } from './pac-issue.js';
 import { ENCTYPE_STRENGTH } from './policy.js';
 
 /** PA-FX-COOKIE contents: this KDC keeps no state between the two AS-REQs, so the cookie is a constant the client echoes. */
@@ -150,11 +153,12 @@ export async function handleAs(ctx: KdcContext, req: KdcReq): Promise<Uint8Array
   const offered = ENCTYPE_STRENGTH.filter((e) => requested.has(e) && clientKeys.has(e));
   const replyEtype = offered[0];
   const serverKeys = usableKeys(ctx, server);
-  const sessionEtype = ENCTYPE_STRENGTH.find((e) => requested.has(e) && serverKeys.has(e) && usable(ctx, e));
+  // Session key: the client's first choice the server has a key for (RFC 4120 §3.1.3, as MIT).
+  const sessionEtype = body.etype.find((e) => serverKeys.has(e) && usable(ctx, e));
   if (replyEtype === undefined || sessionEtype === undefined) {
     throw new KdcFailure(ErrorCode.KDC_ERR_ETYPE_NOSUPP, { ...who, eText: 'BAD_ENCRYPTION_TYPE' });
   }
-  const replyKey = clientKeys.get(replyEtype) as PrincipalKey;
+  let replyKey = clientKeys.get(replyEtype) as PrincipalKey;
 
   // Pre-authentication (PA-ENC-TIMESTAMP only).
   const padata = req.padata ?? [];
@@ -170,12 +174,18 @@ export async function handleAs(ctx: KdcContext, req: KdcReq): Promise<Uint8Array
       if (key === undefined) throw failed();
       const stamp = decode(PaEncTsEnc, decrypt(key.key, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, enc.cipher));
       stampMs = stamp.patimestamp.getTime() + Math.floor((stamp.pausec ?? 0) / 1000);
+      // The client proved it holds this key: reply with it (when it asked for that enctype),
+      // so it needs no second string-to-key (MIT clients pick from ETYPE-INFO2 in their own order).
+      if (offered.includes(enc.etype)) replyKey = key;
     } catch {
+      // A wrong password (or garbage) counts towards the lockout, as in MIT.
+      await ctx.store.recordPreauth?.(client, 'failure', nowMs);
       throw failed();
     }
     if (Math.abs(stampMs - nowMs) > skewMs) {
       throw new KdcFailure(ErrorCode.KRB_AP_ERR_SKEW, { ...who, eText: 'CLOCK_SKEW' });
     }
+    await ctx.store.recordPreauth?.(client, 'success', nowMs);
     preauthenticated = true;
   } else if (client.attributes.requiresPreauth) {
     throw new KdcFailure(ErrorCode.KDC_ERR_PREAUTH_REQUIRED, {
@@ -225,12 +235,25 @@ export async function handleAs(ctx: KdcContext, req: KdcReq): Promise<Uint8Array
   const key = sessionKey(ctx, sessionEtype);
   const canonicalize = option(options, KdcOptionBits.canonicalize);
   const authtime = new Date(start);
+  const serverKey = ticketKey(ctx, server);
+  let pac: TicketPac | undefined;
+  if (ctx.policy.issuePac && !server.attributes.noAuthDataRequired && !pacDeclined(req.padata)) {
+    const service = !isTgsName(server.principal.name, ctx.realm);
+    const krbtgt = service ? await lookup(ctx, ctx.realm, tgsName(ctx.realm)) : server;
+    if (krbtgt === undefined) throw new KdcFailure(ErrorCode.KRB_ERR_GENERIC, { ...who, eText: 'NO KRBTGT' });
+    pac = {
+      input: pacInput(ctx, client, client.principal.name, authtime),
+      keys: { server: serverKey.key, kdc: ticketKey(ctx, krbtgt).key },
+      service,
+    };
+  }
   return makeReply({
+    pac,
     kind: 'as',
     encPartTag: ctx.policy.asRepEncPartTag,
     realm: ctx.realm,
     sname: canonicalize ? server.principal.name : body.sname,
-    serverKey: ticketKey(ctx, server),
+    serverKey,
     flags,
     sessionKey: key,
     crealm: ctx.realm,

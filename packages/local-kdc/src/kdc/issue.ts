@@ -13,10 +13,11 @@ import {
   type PaData,
   type PrincipalName,
   TgsRep,
-  Ticket,
 } from '@postntlm/krb5-messages';
+import { buildPacAuthorizationData } from '../pac/build.js';
 import type { PrincipalKey } from '../store/principal-store.js';
 import type { FailureFields } from './failure.js';
+import { type TicketPac, withoutPac } from './pac-issue.js';
 
 /** Whole seconds (KerberosTime has no fraction). */
 export const seconds = (ms: number): Date => new Date(Math.floor(ms / 1000) * 1000);
@@ -35,6 +36,8 @@ export interface TicketContents {
   readonly renewTill?: Date | undefined;
   readonly caddr?: HostAddress[] | undefined;
   readonly authorizationData?: AuthorizationData | undefined;
+  /** Put a (fresh) PAC first in the authorization data; any PAC in `authorizationData` is dropped. */
+  readonly pac?: TicketPac | undefined;
 }
 
 export interface ReplyContents extends TicketContents {
@@ -50,23 +53,38 @@ export interface ReplyContents extends TicketContents {
   readonly repCname: PrincipalName;
 }
 
-/** Encrypts the EncTicketPart under the server key (key usage 2) and returns the Ticket value and DER. */
+/**
+ * Encrypts the EncTicketPart under the server key (key usage 2) and returns the Ticket
+ * value, which the KDC-REP encodes in place (no separate DER copy of the ticket).
+ */
 function makeTicket(t: TicketContents) {
-  const encTicket = encode(EncTicketPart, {
-    flags: t.flags >>> 0,
-    key: { keytype: t.sessionKey.enctype, keyvalue: t.sessionKey.bytes },
-    crealm: t.crealm,
-    cname: t.cname,
-    transited: { trType: 1, contents: new Uint8Array(0) },
-    authtime: t.authtime,
-    starttime: t.starttime,
-    endtime: t.endtime,
-    ...(t.renewTill === undefined ? {} : { renewTill: t.renewTill }),
-    ...(t.caddr === undefined || t.caddr.length === 0 ? {} : { caddr: t.caddr }),
-    ...(t.authorizationData === undefined || t.authorizationData.length === 0
-      ? {}
-      : { authorizationData: t.authorizationData }),
-  });
+  const encode1 = (authorizationData: AuthorizationData) =>
+    encode(EncTicketPart, {
+      flags: t.flags >>> 0,
+      key: { keytype: t.sessionKey.enctype, keyvalue: t.sessionKey.bytes },
+      crealm: t.crealm,
+      cname: t.cname,
+      transited: { trType: 1, contents: new Uint8Array(0) },
+      authtime: t.authtime,
+      starttime: t.starttime,
+      endtime: t.endtime,
+      ...(t.renewTill === undefined ? {} : { renewTill: t.renewTill }),
+      ...(t.caddr === undefined || t.caddr.length === 0 ? {} : { caddr: t.caddr }),
+      ...(authorizationData.length === 0 ? {} : { authorizationData }),
+    });
+  let encTicket: Uint8Array;
+  if (t.pac === undefined) encTicket = encode1(t.authorizationData ?? []);
+  else {
+    // MS-PAC §2.8: the ticket signature covers this very EncTicketPart, so the PAC is signed
+    // against the encoder that then produces the ticket.
+    const rest = withoutPac(t.authorizationData);
+    const pac = buildPacAuthorizationData(
+      t.pac.input,
+      t.pac.keys,
+      t.pac.service ? { encodeEncTicketPart: encode1, otherAuthorizationData: rest } : undefined,
+    );
+    encTicket = encode1([pac, ...rest]);
+  }
   const value = {
     tktVno: 5,
     realm: t.realm,
@@ -77,7 +95,8 @@ function makeTicket(t: TicketContents) {
       cipher: encrypt(t.serverKey.key, KeyUsage.KDC_REP_TICKET, encTicket),
     },
   };
-  return { value, der: encode(Ticket, value) };
+  encTicket.fill(0); // it holds the session key
+  return { value };
 }
 
 /** What each reply built by `makeReply` issued, for the audit log (keyed by the reply bytes). */
@@ -118,6 +137,7 @@ function encodeReply(r: ReplyContents): Uint8Array {
       cipher: encrypt(r.replyKey, r.replyUsage, part),
     },
   };
+  part.fill(0); // it holds the session key
   return r.kind === 'as' ? encode(AsRep, { ...rep, msgType: 11 }) : encode(TgsRep, { ...rep, msgType: 13 });
 }
 

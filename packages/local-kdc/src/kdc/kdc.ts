@@ -16,6 +16,7 @@ import {
   peekMessageType,
   TgsReq,
 } from '@postntlm/krb5-messages';
+import { formatSid, generateDomainSid } from '../pac/sid.js';
 import type { PrincipalStore } from '../store/principal-store.js';
 import { handleAs } from './as.js';
 import { type AuditInput, type AuditSink, auditEvent } from './audit.js';
@@ -47,6 +48,8 @@ export interface KdcOptions {
   readonly onInternalError?: (error: unknown) => void;
   /** Receives one audit event per request (MIT's audit field names). Its failures never affect replies. */
   readonly audit?: AuditSink;
+  /** The realm's domain SID for PACs (default: the store's, else a random one). */
+  readonly domainSid?: string;
 }
 
 export interface Kdc {
@@ -61,6 +64,8 @@ export function createKdc(options: KdcOptions): Kdc {
   const random = options.random ?? pooledRandom(cryptoRandom);
   const ctx: KdcContext = {
     realm: options.realm ?? generateRealm(random),
+    domainSid:
+      options.domainSid ?? options.store.domainSid ?? formatSid(generateDomainSid((n) => random.bytes(n))),
     store: options.store,
     clock: options.clock ?? systemClock,
     random,

@@ -22,6 +22,14 @@ export interface KdcPolicy {
    * (EncTGSRepPart, what MIT's KDC sends). Default 25; MIT, Heimdal, Windows and our client accept both.
    */
   readonly asRepEncPartTag: 25 | 26;
+  /**
+   * Put an MS-PAC in tickets (default false: standalone Samba refuses tickets with one).
+   * Never in tickets for servers marked `noAuthDataRequired`, nor when the client sends
+   * PA-PAC-REQUEST with include-pac FALSE.
+   */
+  readonly issuePac: boolean;
+  /** The PAC's NetBIOS domain name (default: the realm's first label, at most 15 characters). */
+  readonly pacNetbiosName?: string | undefined;
 }
 
 export const DEFAULT_POLICY: KdcPolicy = {
@@ -34,6 +42,7 @@ export const DEFAULT_POLICY: KdcPolicy = {
   maxRequestBytes: 65536,
   maxUdpReplyBytes: 4096,
   asRepEncPartTag: 25,
+  issuePac: false,
 };
 
 /** Enctypes in the order the KDC prefers them, strongest first. */

@@ -17,31 +17,35 @@ import {
   ApReq,
   Authenticator,
   decode,
-  EncTicketPart,
+  type EncTicketPart,
   ErrorCode,
   KdcOptionBits,
   type KdcReq,
   PaDataType,
+  type PrincipalName,
   principalEquals,
   TicketFlagBits,
 } from '@postntlm/krb5-messages';
-import type { PrincipalKey } from '../store/principal-store.js';
+import { findPac } from '../pac/sign.js';
+import type { PrincipalEntry, PrincipalKey } from '../store/principal-store.js';
 import {
   bitOf,
+  freshKey,
   isTgsName,
   type KdcContext,
-  keyFromBytes,
   lookup,
   minLimit,
+  openTicket,
   option,
   sessionKey,
+  tgsName,
   ticketKey,
   usable,
   usableKeys,
 } from './context.js';
 import { type FailureFields, KdcFailure } from './failure.js';
 import { makeReply, seconds } from './issue.js';
-import { ENCTYPE_STRENGTH } from './policy.js';
+import { checkTgtPac, pacDeclined, pacInput, type TicketPac, withoutPac } from './pac-issue.js';
 
 const TGS_UNSUPPORTED_OPTIONS =
   bitOf(KdcOptionBits.validate) |
@@ -85,8 +89,7 @@ export async function handleTgs(ctx: KdcContext, req: KdcReq): Promise<Uint8Arra
   let tgt: EncTicketPart;
   let session: Key | undefined;
   try {
-    tgt = decode(EncTicketPart, decrypt(headerKey.key, KeyUsage.KDC_REP_TICKET, header.encPart.cipher));
-    session = keyFromBytes(tgt.key.keytype, tgt.key.keyvalue);
+    ({ part: tgt, session } = openTicket(headerKey.key, header.encPart.cipher));
   } catch {
     throw integrity();
   }
@@ -100,6 +103,14 @@ export async function handleTgs(ctx: KdcContext, req: KdcReq): Promise<Uint8Arra
   }
   if (!principalEquals({ realm: auth.crealm, name: auth.cname }, { realm: tgt.crealm, name: tgt.cname })) {
     throw new KdcFailure(ErrorCode.KRB_AP_ERR_BADMATCH, { ...who, eText: 'BADMATCH' });
+  }
+  // A PAC in a TGT must carry our signatures (a forged or altered PAC is refused, as by Windows).
+  if (isTgsName(header.sname, ctx.realm)) {
+    try {
+      checkTgtPac(tgt.authorizationData, headerKey.key);
+    } catch {
+      throw new KdcFailure(ErrorCode.KRB_AP_ERR_MODIFIED, { ...who, eText: 'PAC SIGNATURE' });
+    }
   }
   const nowMs = ctx.clock.now();
   const skewMs = ctx.policy.skewSeconds * 1000;
@@ -127,7 +138,7 @@ export async function handleTgs(ctx: KdcContext, req: KdcReq): Promise<Uint8Arra
   if (!valid) throw integrity(who);
   let subkey: Key | undefined;
   if (auth.subkey !== undefined) {
-    subkey = keyFromBytes(auth.subkey.keytype, auth.subkey.keyvalue);
+    subkey = freshKey(auth.subkey.keytype, auth.subkey.keyvalue);
     if (subkey === undefined || !usable(ctx, subkey.enctype)) {
       throw new KdcFailure(ErrorCode.KDC_ERR_ETYPE_NOSUPP, { ...who, eText: 'BAD SUBKEY ENCTYPE' });
     }
@@ -164,12 +175,19 @@ export async function handleTgs(ctx: KdcContext, req: KdcReq): Promise<Uint8Arra
     }
     const oldLife = tgt.endtime.getTime() - start;
     const endMs = Math.min(tgt.renewTill.getTime(), nowStart + Math.max(oldLife, 1000));
+    const renewedKey = ticketKey(ctx, headerServer);
+    // A renewed ticket with a PAC gets it signed anew (its ticket signature covers the new times).
+    const pac =
+      findPac(tgt.authorizationData) === undefined
+        ? undefined
+        : await ticketPac(ctx, headerServer, renewedKey, tgt.crealm, tgt.cname, tgt.authtime, who);
     return makeReply({
       kind: 'tgs',
       encPartTag: 26,
       realm: ctx.realm,
       sname: header.sname,
-      serverKey: ticketKey(ctx, headerServer),
+      pac,
+      serverKey: renewedKey,
       flags: tgt.flags,
       sessionKey: session,
       crealm: tgt.crealm,
@@ -210,9 +228,9 @@ export async function handleTgs(ctx: KdcContext, req: KdcReq): Promise<Uint8Arra
   if ((wants(KdcOptionBits.proxiable) || wants(KdcOptionBits.proxy)) && !tgtHas(TicketFlagBits.proxiable)) {
     throw new KdcFailure(ErrorCode.KDC_ERR_BADOPTION, { ...who, eText: 'TGT NOT PROXIABLE' });
   }
-  const requested = new Set(body.etype);
   const serverKeys = usableKeys(ctx, server);
-  const sessionEtype = ENCTYPE_STRENGTH.find((e) => requested.has(e) && serverKeys.has(e));
+  // Session key: the client's first choice the server has a key for (RFC 4120 §3.1.3, as MIT).
+  const sessionEtype = body.etype.find((e) => serverKeys.has(e));
   if (sessionEtype === undefined) {
     throw new KdcFailure(ErrorCode.KDC_ERR_ETYPE_NOSUPP, { ...who, eText: 'BAD_ENCRYPTION_TYPE' });
   }
@@ -249,7 +267,12 @@ export async function handleTgs(ctx: KdcContext, req: KdcReq): Promise<Uint8Arra
   }
   const forwarded = wants(KdcOptionBits.forwarded) || wants(KdcOptionBits.proxy);
   const sname = option(options, KdcOptionBits.canonicalize) ? server.principal.name : body.sname;
+  const withPac = ctx.policy.issuePac && !server.attributes.noAuthDataRequired && !pacDeclined(req.padata);
+  const pac = withPac
+    ? await ticketPac(ctx, server, serverKey, tgt.crealm, tgt.cname, tgt.authtime, who)
+    : undefined;
   return makeReply({
+    pac,
     kind: 'tgs',
     encPartTag: 26,
     realm: ctx.realm,
@@ -265,8 +288,32 @@ export async function handleTgs(ctx: KdcContext, req: KdcReq): Promise<Uint8Arra
     endtime: seconds(endMs),
     renewTill,
     caddr: forwarded ? body.addresses : tgt.caddr,
-    authorizationData: server.attributes.noAuthDataRequired ? undefined : tgt.authorizationData,
+    authorizationData: server.attributes.noAuthDataRequired ? undefined : withoutPac(tgt.authorizationData),
     nonce: body.nonce,
     ...reply,
   });
+}
+
+/** A fresh PAC for `cname`, signed for `server` (its ticket key) and by the realm's krbtgt key. */
+async function ticketPac(
+  ctx: KdcContext,
+  server: PrincipalEntry,
+  serverKey: PrincipalKey,
+  crealm: string,
+  cname: PrincipalName,
+  authtime: Date,
+  who: FailureFields,
+): Promise<TicketPac> {
+  const service = !isTgsName(server.principal.name, ctx.realm);
+  const krbtgt = service ? await lookup(ctx, ctx.realm, tgsName(ctx.realm)) : server;
+  if (krbtgt === undefined) throw new KdcFailure(ErrorCode.KRB_ERR_GENERIC, { ...who, eText: 'NO KRBTGT' });
+  const client = crealm === ctx.realm ? await lookup(ctx, crealm, cname) : undefined;
+  if (client === undefined) {
+    throw new KdcFailure(ErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN, { ...who, eText: 'CLIENT_NOT_FOUND' });
+  }
+  return {
+    input: pacInput(ctx, client, cname, authtime),
+    keys: { server: serverKey.key, kdc: ticketKey(ctx, krbtgt).key },
+    service,
+  };
 }

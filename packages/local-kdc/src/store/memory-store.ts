@@ -1,6 +1,7 @@
 /** An in-memory `PrincipalStore` for tests and embedders (no persistence, keys in the clear). */
-import { getEnctype, type Key, randomToKey, stringToKey } from '@postntlm/krb5-crypto';
-import { defaultSalt, type Principal, parsePrincipal, unparsePrincipal } from '@postntlm/krb5-messages';
+import { type Principal, parsePrincipal, unparsePrincipal } from '@postntlm/krb5-messages';
+import { formatSid, generateDomainSid } from '../pac/sid.js';
+import { deriveKeys, systemRandom } from './derive-keys.js';
 import {
   type PrincipalAttributes,
   type PrincipalEntry,
@@ -9,9 +10,6 @@ import {
   SERVICE_DEFAULTS,
   USER_DEFAULTS,
 } from './principal-store.js';
-
-/** Enctypes of new keys, strongest first. */
-export const DEFAULT_KEY_ENCTYPES: readonly number[] = [20, 18, 19, 17];
 
 export interface AddPrincipalOptions {
   /** `user` (default for names of one component) or `service` (names of two or more): picks the attribute defaults. */
@@ -35,18 +33,20 @@ export interface AddPrincipalOptions {
 
 const keyOf = (p: Principal): string => unparsePrincipal(p);
 
-function systemRandom(length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  globalThis.crypto.getRandomValues(out);
-  return out;
-}
-
 /** A `PrincipalStore` held in a `Map`. */
 export class MemoryPrincipalStore implements PrincipalStore {
   private readonly entries = new Map<string, PrincipalEntry>();
   private readonly aliases = new Map<string, string>();
+  private nextRid = 1000;
+  /** The realm's domain SID for PACs (random unless given). */
+  readonly domainSid: string;
 
-  constructor(readonly realm: string) {}
+  constructor(
+    readonly realm: string,
+    options: { domainSid?: string } = {},
+  ) {
+    this.domainSid = options.domainSid ?? formatSid(generateDomainSid(systemRandom));
+  }
 
   async get(principal: Principal): Promise<PrincipalEntry | undefined> {
     const id = keyOf(principal);
@@ -91,27 +91,17 @@ export class MemoryPrincipalStore implements PrincipalStore {
   async addPrincipal(name: string, options: AddPrincipalOptions): Promise<PrincipalEntry> {
     const principal = this.parse(name);
     const kind = options.kind ?? (principal.name.nameString.length > 1 ? 'service' : 'user');
-    const enctypes = options.enctypes ?? DEFAULT_KEY_ENCTYPES;
     const kvno = options.kvno ?? 1;
-    const keys: PrincipalKey[] = [...(options.keys ?? [])];
-    if (options.password !== undefined) {
-      const salt = options.salt ?? defaultSalt(principal);
-      for (const enctype of enctypes) {
-        const key: Key = await stringToKey(enctype, options.password, salt);
-        keys.push({ key, kvno, ...(options.salt === undefined ? {} : { salt }) });
-      }
-    }
-    if (options.randomKey === true) {
-      const random = options.random ?? systemRandom;
-      for (const enctype of enctypes) {
-        keys.push({ key: randomToKey(enctype, random(getEnctype(enctype).seedLength)), kvno });
-      }
-    }
+    const keys: PrincipalKey[] = [...(options.keys ?? []), ...(await deriveKeys(principal, options, kvno))];
     if (keys.length === 0) throw new Error(`principal ${name}: give a password, randomKey or keys`);
     const entry: PrincipalEntry = {
       principal,
       keys,
-      attributes: { ...(kind === 'user' ? USER_DEFAULTS : SERVICE_DEFAULTS), ...options.attributes },
+      attributes: {
+        ...(kind === 'user' ? USER_DEFAULTS : SERVICE_DEFAULTS),
+        rid: this.nextRid++,
+        ...options.attributes,
+      },
     };
     this.set(entry);
     return entry;

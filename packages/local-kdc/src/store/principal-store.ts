@@ -1,7 +1,7 @@
 /**
- * The principal database as the KDC engine sees it: one async lookup by name. The
- * persistent store (SQLite / LMDB, keys encrypted under a master key) implements the same
- * interface in a later release; `MemoryPrincipalStore` serves tests and embedders.
+ * The principal database as the KDC engine sees it: one async lookup by name, and an
+ * optional hook for pre-authentication results. `KdcDatabase` (LMDB, keys encrypted under
+ * a master key) is the persistent store; `MemoryPrincipalStore` serves tests and embedders.
  */
 import type { Key } from '@postntlm/krb5-crypto';
 import type { Principal } from '@postntlm/krb5-messages';
@@ -34,6 +34,8 @@ export interface PrincipalAttributes {
   readonly expiresAt?: Date | undefined;
   /** Locked out (too many failures or disabled by an admin): KDC_ERR_CLIENT_REVOKED. */
   readonly lockedOut: boolean;
+  /** Relative id under the realm's domain SID, for the PAC (MS-PAC KERB_VALIDATION_INFO.UserId). */
+  readonly rid?: number | undefined;
 }
 
 /** A principal's database entry. */
@@ -53,6 +55,15 @@ export interface PrincipalStore {
    * failure: the engine then answers KRB_ERR_GENERIC.
    */
   get(principal: Principal): Promise<PrincipalEntry | undefined>;
+  /**
+   * Optional: told of each pre-authentication result of a client (`entry.principal`), so a
+   * store can count failures and lock an account out (MIT's `pw_max_fail`). A store that
+   * counts failures sets `attributes.lockedOut` in later `get` results. The engine awaits it
+   * before replying; a rejection becomes KRB_ERR_GENERIC.
+   */
+  recordPreauth?(entry: PrincipalEntry, outcome: 'success' | 'failure', atMs: number): Promise<void>;
+  /** The realm's Windows domain SID (`S-1-5-21-a-b-c`) for PACs, when the store keeps one. */
+  readonly domainSid?: string | undefined;
 }
 
 /** Attribute defaults for a user principal (the issue's secure defaults). */
