@@ -28,7 +28,10 @@ describe('MemoryPrincipalStore', () => {
     await store.addPrincipal('cifs/h', { keys: [{ key: key(18, 2), kvno: 1 }] });
     store.addAlias('cifs/other', 'cifs/h');
     // Defaults, plus a RID per principal (from 1000, in order) for the PAC.
-    expect((await store.get(parsePrincipal(`alice@${R}`)))?.attributes).toEqual({ ...USER_DEFAULTS, rid: 1000 });
+    expect((await store.get(parsePrincipal(`alice@${R}`)))?.attributes).toEqual({
+      ...USER_DEFAULTS,
+      rid: 1000,
+    });
     expect(USER_DEFAULTS.requiresPreauth && USER_DEFAULTS.disallowServer).toBe(true);
     const svc = await store.get(parsePrincipal(`cifs/other@${R}`, { nameType: 3 }));
     expect(svc?.attributes).toEqual({ ...SERVICE_DEFAULTS, rid: 1001 });
