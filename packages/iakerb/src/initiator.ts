@@ -283,7 +283,9 @@ export class IakerbInitiator {
   private send(realm: string, message: Uint8Array): ContextStep {
     const framed = this.profile.frameEveryToken || this.transcript.count === 0;
     const header: IakerbHeader = {
-      targetRealm: realm,
+      // Windows initiators leave the realm out of the header (the acceptor serves its own);
+      // the AS-REQ inside still names it.
+      targetRealm: this.profile.name === 'windows' ? '' : realm,
       realmEncoding: this.profile.realmEncoding,
       ...(this.cookie === undefined ? {} : { cookie: this.cookie }),
       // Windows-style initiators (scapy, as tested against Windows) send 32 zero bits.

@@ -5,14 +5,12 @@
  *    `IakerbAcceptor`, unwraps the client's message and answers with a MIC of it;
  *  - `runIakerbClient`: the gss-sample client side over a connected socket, driving an
  *    `IakerbInitiator`, wrapping a message and verifying the server's MIC;
- *  - `spawnPeer` / `waitForListen`: an MIT program in its own process group (killed by
- *    `stop()`, or by the interop harness if the test process dies), and a readiness check
- *    that does not connect (gss-server -once would take the probe as its one client);
- *  - `tempDir`, `deadKdcProfile`.
+ *  - `tempDir`, `deadKdcProfile`, `readText`, `KDC_CONTACT`.
+ * (The MIT programs themselves run with `spawnDaemon` / `waitForListen` / `exitWithin` of
+ * @postntlm/interop.)
  * Session: C→S 0x11 empty, CONTEXT (0x02) tokens both ways until established, C→S 0xE4
  * wrap token, S→C 0x08 MIC of the message, C→S 0x01 empty.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,15 +23,7 @@ import {
   GssSampleFrameReader,
   type SecurityContext,
 } from '@postntlm/gssapi-spnego';
-import {
-  baseEnv,
-  type LivePeer,
-  LOOPBACK,
-  registerLivePeer,
-  requireCommand,
-  run,
-  unregisterLivePeer,
-} from '@postntlm/interop';
+import { LOOPBACK } from '@postntlm/interop';
 import type { IakerbAcceptor, IakerbInitiator } from '../../src/index.js';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -268,87 +258,6 @@ export async function runIakerbClient(
     socket.end(encodeGssSampleFrame(GssSampleFlags.NOOP), () => resolve()),
   );
   return { context, tokensOut, tokensIn, micVerified: true };
-}
-
-/** An MIT program started by a test, in its own process group. */
-export interface Peer {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the exit code (or the signal name) once it has ended. */
-  readonly exited: Promise<number | string>;
-  /** SIGTERM to its process group, SIGKILL after 2 s. Idempotent. */
-  stop(): Promise<void>;
-}
-
-/** Spawns `cmd` (looked up on PATH and /usr/sbin) with the harness's clean environment plus `env`. */
-export function spawnPeer(cmd: string, args: readonly string[], env: Readonly<Record<string, string>>): Peer {
-  const child = spawn(requireCommand(cmd), args, {
-    env: baseEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout?.on('data', (b: Buffer) => out.push(b));
-  child.stderr?.on('data', (b: Buffer) => err.push(b));
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('error', (e) => resolve(`error: ${e.message}`));
-    child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-  });
-  if (child.pid !== undefined) {
-    const live: LivePeer = { description: `${cmd} ${args.join(' ')}`, pid: child.pid, dir: undefined };
-    registerLivePeer(live);
-    void exited.then(() => unregisterLivePeer(live));
-  }
-  const kill = (signal: NodeJS.Signals): void => {
-    if (child.pid === undefined) return;
-    for (const target of [-child.pid, child.pid]) {
-      try {
-        process.kill(target, signal);
-        return;
-      } catch {
-        // not there
-      }
-    }
-  };
-  let stopping: Promise<void> | undefined;
-  return {
-    child,
-    stdout: () => Buffer.concat(out).toString('utf8'),
-    stderr: () => Buffer.concat(err).toString('utf8'),
-    exited,
-    stop() {
-      stopping ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        kill('SIGTERM');
-        const timer = setTimeout(() => kill('SIGKILL'), 2000);
-        await exited;
-        clearTimeout(timer);
-      })();
-      return stopping;
-    },
-  };
-}
-
-/** Resolves with the exit code, or `timeout` after `ms`. */
-export function exitWithin(peer: Peer, ms: number): Promise<number | string> {
-  return Promise.race([peer.exited, new Promise<string>((r) => setTimeout(() => r('timeout'), ms))]);
-}
-
-/** Resolves once something listens on TCP 127.0.0.1:`port` (asked of `ss`, no connection made). */
-export async function waitForListen(port: number, peer: Peer, timeoutMs = 10_000): Promise<void> {
-  const ss = requireCommand('ss', 'ss (iproute2)');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await run(ss, ['-H', '-lnt', `sport = :${port}`]);
-    if (r.stdout.trim() !== '') return;
-    if (peer.child.exitCode !== null || peer.child.signalCode !== null) {
-      throw new Error(`the peer exited before listening on ${port}\n${peer.stdout()}${peer.stderr()}`);
-    }
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** A fresh temp directory, and its removal (POSTNTLM_INTEROP_KEEP=1 keeps it). */

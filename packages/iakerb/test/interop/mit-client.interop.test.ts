@@ -13,7 +13,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GssChecksumExtensionType } from '@postntlm/gssapi-spnego';
-import { type MitKdc, requireCommand, useMitKdc } from '@postntlm/interop';
+import {
+  exitWithin,
+  gssClientArgs,
+  type MitKdc,
+  requireCommand,
+  spawnDaemon,
+  useMitKdc,
+} from '@postntlm/interop';
 import { loadKrb5Config } from '@postntlm/krb5-client';
 import { type KeytabEntry, readKeytab } from '@postntlm/krb5-messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,12 +33,10 @@ import {
 } from '../../src/index.js';
 import {
   deadKdcProfile,
-  exitWithin,
   KDC_CONTACT,
   readText,
   type ServedSession,
   serveIakerb,
-  spawnPeer,
   tempDir,
 } from './gss-sample.js';
 import { ALICE_PASSWORD, auditAtLeast, auditSummary, expectedExchange, localRealm } from './local-realm.js';
@@ -72,20 +77,15 @@ async function session(
   const server = await serveIakerb(() => new IakerbAcceptor({ ...options, onEvent: (e) => events.push(e) }));
   const conf = await deadKdcProfile(work.dir, `${name}-client`, realm);
   const trace = join(work.dir, `${name}-client.trace`);
-  const client = spawnPeer(
+  const client = spawnDaemon(
     'gss-client',
-    [
-      '-port',
-      String(server.port),
+    gssClientArgs({
+      port: server.port,
       mech,
-      '-user',
-      'alice',
-      '-pass',
-      ALICE_PASSWORD,
-      '127.0.0.1',
-      'host@localhost',
-      `hello ${name}`,
-    ],
+      user: { name: 'alice', password: ALICE_PASSWORD },
+      service: 'host@localhost',
+      message: `hello ${name}`,
+    }),
     {
       KRB5_CONFIG: conf,
       KRB5CCNAME: `FILE:${join(work.dir, `${name}-client.ccache`)}`,

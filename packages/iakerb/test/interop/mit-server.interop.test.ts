@@ -9,20 +9,19 @@
  * to the KDC as our initiator wrapped KDC requests, and krb5kdc logs exactly those.
  */
 import { join } from 'node:path';
-import { findFreePort, type MitKdc, requireCommand, useMitKdc } from '@postntlm/interop';
+import {
+  type Daemon,
+  exitWithin,
+  findFreePort,
+  type MitKdc,
+  requireCommand,
+  spawnDaemon,
+  useMitKdc,
+  waitForListen,
+} from '@postntlm/interop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IakerbEvent, IakerbInitiator } from '../../src/index.js';
-import {
-  type ClientSession,
-  connectTo,
-  exitWithin,
-  type Peer,
-  readText,
-  runIakerbClient,
-  spawnPeer,
-  tempDir,
-  waitForListen,
-} from './gss-sample.js';
+import { type ClientSession, connectTo, readText, runIakerbClient, tempDir } from './gss-sample.js';
 
 const mit = useMitKdc();
 let work: Awaited<ReturnType<typeof tempDir>>;
@@ -36,11 +35,11 @@ afterAll(async () => {
 });
 
 /** `gss-server -port P -once -iakerb -keytab KDC_DIR/service.keytab host@localhost`, listening. */
-async function startGssServer(k: MitKdc, name: string): Promise<{ peer: Peer; port: number; trace: string }> {
+async function startGssServer(k: MitKdc, name: string): Promise<{ peer: Daemon; port: number; trace: string }> {
   for (let attempt = 1; ; attempt++) {
     const port = await findFreePort();
     const trace = join(work.dir, `${name}-server.trace`);
-    const peer = spawnPeer(
+    const peer = spawnDaemon(
       'gss-server',
       ['-port', String(port), '-once', '-iakerb', '-keytab', k.files.serviceKeytab, 'host@localhost'],
       {
