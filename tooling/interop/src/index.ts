@@ -5,6 +5,7 @@
  * `bash tooling/interop/install-peers.sh`.
  */
 export { type LivePeer, registerLivePeer, unregisterLivePeer } from './cleanup.js';
+export { type Daemon, exitWithin, hasExited, spawnDaemon, waitForListen } from './daemon.js';
 export {
   type KeytabEntry,
   ktutil,
@@ -18,7 +19,14 @@ export {
 } from './ktutil.js';
 export { type MitKdc, type MitKdcFiles, type MitKdcOptions, startMitKdc } from './mit-kdc.js';
 export { mitStringToKey, type StringToKeyRequest, type StringToKeyResult } from './mit-s2k.js';
-export { type CcacheOptions, kinit, klist, kvno } from './mit-tools.js';
+export {
+  type CcacheOptions,
+  type GssClientRequest,
+  gssClientArgs,
+  kinit,
+  klist,
+  kvno,
+} from './mit-tools.js';
 export { INTEROP_DIR, MIT_KDC_SCRIPT, SAMBA_SCRIPT } from './paths.js';
 export { findFreePort, LOOPBACK } from './ports.js';
 export {

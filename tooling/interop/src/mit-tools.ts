@@ -1,4 +1,5 @@
 import type { MitKdc } from './mit-kdc.js';
+import { LOOPBACK } from './ports.js';
 import type { RunResult } from './process.js';
 
 export interface CcacheOptions {
@@ -46,4 +47,33 @@ export function kvno(
   options: CcacheOptions = {},
 ): Promise<RunResult> {
   return kdc.run('kvno', [...(options.args ?? []), ...principals], { env: ccacheEnv(kdc, options) });
+}
+
+/** One run of MIT's gss-sample client (`gss-client`, krb5-gss-samples). */
+export interface GssClientRequest {
+  /** gss-server's TCP port. */
+  readonly port: number;
+  /** `-krb5`, or `-iakerb` (mech 1.3.6.1.5.2.5, an undocumented switch). */
+  readonly mech: '-krb5' | '-iakerb';
+  /** `-user NAME -pass PASSWORD`: gss-client gets its own TGT; omitted: the cache's credentials. */
+  readonly user?: { readonly name: string; readonly password: string };
+  /** The host it connects to; default 127.0.0.1. */
+  readonly host?: string;
+  /** The acceptor's host-based service name, e.g. `host@localhost`. */
+  readonly service: string;
+  /** The message it wraps and sends. */
+  readonly message: string;
+}
+
+/** `gss-client -port PORT MECH [-user NAME -pass PASSWORD] HOST SERVICE MESSAGE`. */
+export function gssClientArgs(r: GssClientRequest): string[] {
+  return [
+    '-port',
+    String(r.port),
+    r.mech,
+    ...(r.user === undefined ? [] : ['-user', r.user.name, '-pass', r.user.password]),
+    r.host ?? LOOPBACK,
+    r.service,
+    r.message,
+  ];
 }

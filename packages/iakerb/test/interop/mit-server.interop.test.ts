@@ -35,7 +35,10 @@ afterAll(async () => {
 });
 
 /** `gss-server -port P -once -iakerb -keytab KDC_DIR/service.keytab host@localhost`, listening. */
-async function startGssServer(k: MitKdc, name: string): Promise<{ peer: Daemon; port: number; trace: string }> {
+async function startGssServer(
+  k: MitKdc,
+  name: string,
+): Promise<{ peer: Daemon; port: number; trace: string }> {
   for (let attempt = 1; ; attempt++) {
     const port = await findFreePort();
     const trace = join(work.dir, `${name}-server.trace`);

@@ -12,20 +12,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findFreePort, requireCommand } from '@postntlm/interop';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Daemon,
-  eventSummary,
-  exportKeytab,
-  krbEnv,
-  type OurKdc,
-  show,
+  exitWithin,
+  findFreePort,
+  gssClientArgs,
+  requireCommand,
   spawnDaemon,
-  startOurKdc,
-  tool,
   waitForListen,
-} from './our-kdc.js';
+} from '@postntlm/interop';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventSummary, exportKeytab, krbEnv, type OurKdc, show, startOurKdc, tool } from './our-kdc.js';
 
 const ALICE_PASSWORD = 'alice-Passw0rd';
 const SERVICE = 'host@localhost';
@@ -76,26 +73,18 @@ async function session(name: string, mech: '-krb5' | '-iakerb', clientConf: stri
     await waitForListen(port, server);
     const client = await tool(
       'gss-client',
-      [
-        '-port',
-        String(port),
+      gssClientArgs({
+        port,
         mech,
-        '-user',
-        'alice',
-        '-pass',
-        ALICE_PASSWORD,
-        '127.0.0.1',
-        SERVICE,
-        `hello ${name}`,
-      ],
+        user: { name: 'alice', password: ALICE_PASSWORD },
+        service: SERVICE,
+        message: `hello ${name}`,
+      }),
       krbEnv(kdc, clientConf, join(kdc.dir, `${name}-client.ccache`), clientTrace),
     );
     // A failed client may leave the -once server waiting for the next token.
     if (client.code !== 0) await server.stop();
-    const code = await Promise.race([
-      server.exited,
-      new Promise<string>((r) => setTimeout(() => r('still running'), 5000)),
-    ]);
+    const code = await exitWithin(server, 5000);
     const read = (f: string) => readFile(f, 'utf8').catch(() => '');
     return {
       client,

@@ -7,22 +7,19 @@
  * (STATE/audit.log, JSON lines) tells which requests the KDC saw. Also: a temp directory
  * for profiles, keytabs and caches, a krb5.conf writer and a runner for MIT / Samba tools.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  baseEnv,
+  type Daemon,
   describeFailure,
   findFreePort,
-  type LivePeer,
+  hasExited,
   type RunResult,
-  registerLivePeer,
-  requireCommand,
   run,
-  unregisterLivePeer,
+  spawnDaemon,
 } from '@postntlm/interop';
 import type { AuditEvent } from '../../src/index.js';
 
@@ -150,7 +147,7 @@ async function startServeOnce(
       .split('\n')
       .find((l) => l.includes('"event":"ready"'));
     if (line !== undefined) return { daemon, ready: JSON.parse(line) as ServeReady };
-    const ended = daemon.child.exitCode !== null || daemon.child.signalCode !== null;
+    const ended = hasExited(daemon);
     if (ended || Date.now() > deadline) {
       await daemon.stop();
       const code = await daemon.exited;
@@ -234,6 +231,12 @@ export interface OurKdc {
   stop(): Promise<number | string>;
 }
 
+/** How {@link startOurKdc} runs `lkdc serve`. */
+export interface OurKdcOptions {
+  /** `lkdc serve --pac`: an MS-PAC in every ticket (but for `noAuthDataRequired` services). */
+  readonly pac?: boolean;
+}
+
 /**
  * Starts our KDC: `lkdc setup` (realm generated, services host/HOST and cifs/HOST), then
  * `lkdc principal add` for each of `principals`, then `lkdc serve` on one free port.
@@ -242,6 +245,7 @@ export async function startOurKdc(
   principals: Readonly<Record<string, PrincipalSpec>>,
   prefix = 'local-kdc-interop-',
   host = 'kdc.test',
+  options: OurKdcOptions = {},
 ): Promise<OurKdc> {
   await requireLkdcBuild();
   const dir = await mkdtemp(join(tmpdir(), prefix));
@@ -280,7 +284,7 @@ export async function startOurKdc(
       ),
     );
     await allSettled(added);
-    served = await serveOnOnePort(state);
+    served = await serveOnOnePort(state, options.pac === true ? ['--pac'] : []);
     const { serve, port } = served;
     let stopping: Promise<number | string> | undefined;
     return {
@@ -317,7 +321,10 @@ export async function startOurKdc(
 }
 
 /** `lkdc serve` with TCP and UDP on the same free port, so `kdc = 127.0.0.1:PORT` reaches both. */
-async function serveOnOnePort(state: string): Promise<{ serve: LkdcServe; port: number }> {
+async function serveOnOnePort(
+  state: string,
+  extra: readonly string[],
+): Promise<{ serve: LkdcServe; port: number }> {
   for (let attempt = 0; ; attempt++) {
     const port = await findFreePort();
     try {
@@ -326,6 +333,7 @@ async function serveOnOnePort(state: string): Promise<{ serve: LkdcServe; port: 
         `tcp:127.0.0.1:${port}`,
         '--listen',
         `udp:127.0.0.1:${port}`,
+        ...extra,
       ]);
       return { serve, port };
     } catch (e) {
@@ -395,87 +403,6 @@ export function tool(
 
 export const show = (r: RunResult): string =>
   `exit ${r.code ?? r.signal}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
-
-/** A daemon started by a test: its own process group, output collected, killed by `stop()`. */
-export interface Daemon {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the exit code (or signal) once the process has ended. */
-  readonly exited: Promise<number | string>;
-  /** SIGTERM to its process group, SIGKILL after 2 s. Idempotent. */
-  stop(): Promise<void>;
-}
-
-/** Spawns `cmd` in a new process group with the clean base environment plus `env`. */
-export function spawnDaemon(
-  cmd: string,
-  args: readonly string[],
-  env: Readonly<Record<string, string>>,
-): Daemon {
-  const child = spawn(requireCommand(cmd), args, {
-    env: baseEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout?.on('data', (b: Buffer) => out.push(b));
-  child.stderr?.on('data', (b: Buffer) => err.push(b));
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('error', (e) => resolve(`error: ${e.message}`));
-    child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-  });
-  const kill = (signal: NodeJS.Signals): void => {
-    if (child.pid === undefined) return;
-    for (const target of [-child.pid, child.pid]) {
-      try {
-        process.kill(target, signal);
-        return;
-      } catch {
-        // not there
-      }
-    }
-  };
-  let stopping: Promise<void> | undefined;
-  // Killed (its process group) if the test process exits or gets SIGINT/SIGTERM/SIGHUP before stop().
-  if (child.pid !== undefined) {
-    const live: LivePeer = { description: `${cmd} ${args.join(' ')}`, pid: child.pid, dir: undefined };
-    registerLivePeer(live);
-    void exited.then(() => unregisterLivePeer(live));
-  }
-  return {
-    child,
-    stdout: () => Buffer.concat(out).toString('utf8'),
-    stderr: () => Buffer.concat(err).toString('utf8'),
-    exited,
-    stop() {
-      stopping ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        kill('SIGTERM');
-        const timer = setTimeout(() => kill('SIGKILL'), 2000);
-        await exited;
-        clearTimeout(timer);
-      })();
-      return stopping;
-    },
-  };
-}
-
-/** Resolves once something listens on TCP 127.0.0.1:`port` (checked with `ss`, no connection made). */
-export async function waitForListen(port: number, daemon: Daemon, timeoutMs = 10_000): Promise<void> {
-  const ss = requireCommand('ss', 'ss (iproute2)');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await run(ss, ['-H', '-lnt', `sport = :${port}`]);
-    if (r.stdout.trim() !== '') return;
-    if (daemon.child.exitCode !== null || daemon.child.signalCode !== null) {
-      throw new Error(`the daemon exited before listening on ${port}\n${daemon.stdout()}${daemon.stderr()}`);
-    }
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** `event_name kdc_status transport client -> server` lines, for assertions and failure messages. */
 export function eventSummary(events: readonly AuditEvent[]): string[] {
