@@ -1,0 +1,244 @@
+/**
+ * SMB2 TRANSFORM_HEADER (MS-SMB2 §2.2.41) and message encryption (§3.1.4.3):
+ *
+ *   0  ProtocolId           0xFD 'S' 'M' 'B'
+ *   4  Signature (16)       the AEAD tag
+ *   20 Nonce (16)           11 bytes (CCM) or 12 bytes (GCM), the rest zero
+ *   36 OriginalMessageSize  length of the encrypted SMB2 message (or compound)
+ *   40 Reserved (2)
+ *   42 Flags (3.1.1) / EncryptionAlgorithm (3.0, 3.0.2): 0x0001 either way
+ *   44 SessionId (8)
+ *   52 the encrypted message
+ *
+ * The AEAD's additional data is the 32 header bytes from Nonce through SessionId.
+ */
+import { getBackend } from '@postntlm/krb5-crypto/primitives';
+import { SmbDecodeError, SmbEncodeError } from '../wire/errors.js';
+import { joinParts, type MessageParts, partsOf, totalLength } from './bytes.js';
+import { CipherId, cipherKeyLength, cipherNonceLength, isCipherId } from './constants.js';
+import { SmbCryptoError, wrapCrypto } from './errors.js';
+import { nativeCrypto } from './native.js';
+
+export const TRANSFORM_HEADER_SIZE = 52;
+/** 0xFD 'S' 'M' 'B'. */
+export const TRANSFORM_PROTOCOL_ID = Uint8Array.of(0xfd, 0x53, 0x4d, 0x42);
+/** Flags / EncryptionAlgorithm (§2.2.41): the only defined value. */
+export const TRANSFORM_FLAG_ENCRYPTED = 0x0001;
+/** Where the AEAD's additional data (Nonce..SessionId) starts and how long it is. */
+const AAD_OFFSET = 20;
+const SIGNATURE_OFFSET = 4;
+const NONCE_OFFSET = 20;
+const MAX_U64 = 0xffff_ffff_ffff_ffffn;
+
+export interface TransformHeader {
+  /** 16-byte AEAD tag. */
+  readonly signature: Uint8Array;
+  /** The 16-byte Nonce field. */
+  readonly nonce: Uint8Array;
+  readonly originalMessageSize: number;
+  /** Flags (3.1.1) / EncryptionAlgorithm (3.0.x); 0x0001. */
+  readonly flags: number;
+  readonly sessionId: bigint;
+}
+
+/** A decoded transform frame: the header and a view of the ciphertext that follows it. */
+export interface TransformFrame {
+  readonly header: TransformHeader;
+  readonly ciphertext: Uint8Array;
+}
+
+/** Whether `bytes` starts with the transform ProtocolId (0xFD 'S' 'M' 'B'). */
+export function isTransformFrame(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 4 && bytes[0] === 0xfd && bytes[1] === 0x53 && bytes[2] === 0x4d && bytes[3] === 0x42
+  );
+}
+
+/** The 52-byte TRANSFORM_HEADER (Reserved written as zero). SmbEncodeError on an out-of-range field. */
+export function encodeTransformHeader(h: TransformHeader): Uint8Array {
+  const out = new Uint8Array(TRANSFORM_HEADER_SIZE);
+  writeHeader(out, h);
+  return out;
+}
+
+function writeHeader(out: Uint8Array, h: TransformHeader): void {
+  const path = 'TRANSFORM_HEADER';
+  if (!(h.signature instanceof Uint8Array) || h.signature.length !== 16)
+    throw new SmbEncodeError(`${path}.Signature`, 'must be 16 bytes');
+  if (!(h.nonce instanceof Uint8Array) || h.nonce.length !== 16)
+    throw new SmbEncodeError(`${path}.Nonce`, 'must be 16 bytes');
+  if (
+    !Number.isInteger(h.originalMessageSize) ||
+    h.originalMessageSize < 0 ||
+    h.originalMessageSize > 0xffffffff
+  )
+    throw new SmbEncodeError(`${path}.OriginalMessageSize`, `${h.originalMessageSize} is not a 32-bit value`);
+  if (!Number.isInteger(h.flags) || h.flags < 0 || h.flags > 0xffff)
+    throw new SmbEncodeError(`${path}.Flags`, `${h.flags} is not a 16-bit value`);
+  if (typeof h.sessionId !== 'bigint' || h.sessionId < 0n || h.sessionId > MAX_U64)
+    throw new SmbEncodeError(`${path}.SessionId`, 'must be a 64-bit unsigned bigint');
+  const v = new DataView(out.buffer, out.byteOffset, TRANSFORM_HEADER_SIZE);
+  out.set(TRANSFORM_PROTOCOL_ID, 0);
+  out.set(h.signature, SIGNATURE_OFFSET);
+  out.set(h.nonce, NONCE_OFFSET);
+  v.setUint32(36, h.originalMessageSize, true);
+  v.setUint16(40, 0, true);
+  v.setUint16(42, h.flags, true);
+  v.setBigUint64(44, h.sessionId, true);
+}
+
+/**
+ * Decodes a transform frame (one whole Direct TCP payload). Strict: ProtocolId must be
+ * 0xFD 'S' 'M' 'B', Flags must be 0x0001, and OriginalMessageSize must equal the bytes
+ * after the header. Any failure is an SmbDecodeError. The ciphertext is a view (no copy).
+ */
+export function decodeTransform(frame: Uint8Array): TransformFrame {
+  const path = 'TRANSFORM_HEADER';
+  if (!(frame instanceof Uint8Array)) throw new SmbDecodeError(path, 0, 'not a Uint8Array');
+  if (frame.length < TRANSFORM_HEADER_SIZE)
+    throw new SmbDecodeError(path, frame.length, `needs ${TRANSFORM_HEADER_SIZE} bytes, got ${frame.length}`);
+  if (!isTransformFrame(frame)) throw new SmbDecodeError(`${path}.ProtocolId`, 0, 'is not 0xFD "SMB"');
+  const v = new DataView(frame.buffer, frame.byteOffset, TRANSFORM_HEADER_SIZE);
+  const originalMessageSize = v.getUint32(36, true);
+  const flags = v.getUint16(42, true);
+  if (flags !== TRANSFORM_FLAG_ENCRYPTED)
+    throw new SmbDecodeError(`${path}.Flags`, 42, `is 0x${flags.toString(16)}, expected 0x1`);
+  const rest = frame.length - TRANSFORM_HEADER_SIZE;
+  if (originalMessageSize !== rest) {
+    throw new SmbDecodeError(
+      `${path}.OriginalMessageSize`,
+      36,
+      `is ${originalMessageSize}, but ${rest} bytes follow the header`,
+    );
+  }
+  return {
+    header: {
+      signature: frame.slice(SIGNATURE_OFFSET, SIGNATURE_OFFSET + 16),
+      nonce: frame.slice(NONCE_OFFSET, NONCE_OFFSET + 16),
+      originalMessageSize,
+      flags,
+      sessionId: v.getBigUint64(44, true),
+    },
+    ciphertext: frame.subarray(TRANSFORM_HEADER_SIZE),
+  };
+}
+
+export interface EncryptOptions {
+  /** CipherId.AES_128_CCM | AES_128_GCM | AES_256_CCM | AES_256_GCM. */
+  readonly cipher: CipherId;
+  /** The sender's encryption key (16 bytes, 32 for the AES-256 ciphers). */
+  readonly key: Uint8Array;
+  readonly sessionId: bigint;
+  /** The SMB2 message (or whole compound), whole or as parts; never modified. */
+  readonly message: MessageParts;
+  /**
+   * The nonce: 11 (CCM) or 12 (GCM) bytes, zero-padded into the 16-byte field, or the whole
+   * 16-byte field. Default: fresh random bytes. A nonce must never repeat under one key; with
+   * random 12-byte GCM nonces, rekey (a new session) well before 2^32 messages.
+   */
+  readonly nonce?: Uint8Array | undefined;
+}
+
+function checkCipherAndKey(cipher: number, key: Uint8Array): void {
+  if (!isCipherId(cipher))
+    throw new SmbCryptoError('invalid-argument', `unknown cipher id ${String(cipher)}`);
+  if (!(key instanceof Uint8Array) || key.length !== cipherKeyLength(cipher)) {
+    throw new SmbCryptoError(
+      'invalid-argument',
+      `cipher ${cipher} needs a ${cipherKeyLength(cipher)}-byte key, got ${(key as Uint8Array | undefined)?.length}`,
+    );
+  }
+}
+
+const isGcm = (cipher: CipherId): boolean =>
+  cipher === CipherId.AES_128_GCM || cipher === CipherId.AES_256_GCM;
+
+/**
+ * Encrypts a message into transform-frame parts: `[header (52 bytes), ...ciphertext]`, for
+ * vectored writes. On the node backend, GCM ciphertext comes as one chunk per message
+ * part, straight from node:crypto (no copy of the plaintext or ciphertext).
+ */
+export function encryptMessageParts(options: EncryptOptions): Uint8Array[] {
+  const { cipher, key, sessionId, message } = options;
+  checkCipherAndKey(cipher, key);
+  const parts = partsOf(message);
+  const size = totalLength(parts);
+  if (size > 0xffffffff) throw new SmbCryptoError('invalid-argument', 'message longer than 4 GiB');
+  if (typeof sessionId !== 'bigint' || sessionId < 0n || sessionId > MAX_U64)
+    throw new SmbCryptoError('invalid-argument', 'sessionId must be a 64-bit unsigned bigint');
+
+  const nonceLength = cipherNonceLength(cipher);
+  const nonceField = new Uint8Array(16);
+  const given = options.nonce;
+  if (given === undefined) {
+    nonceField.set(wrapCrypto('random nonce', () => getBackend().randomBytes(nonceLength)));
+  } else if (given instanceof Uint8Array && (given.length === nonceLength || given.length === 16)) {
+    nonceField.set(given);
+  } else {
+    throw new SmbCryptoError('invalid-argument', `nonce must be ${nonceLength} or 16 bytes`);
+  }
+
+  const header = new Uint8Array(TRANSFORM_HEADER_SIZE);
+  writeHeader(header, {
+    signature: new Uint8Array(16),
+    nonce: nonceField,
+    originalMessageSize: size,
+    flags: TRANSFORM_FLAG_ENCRYPTED,
+    sessionId,
+  });
+  const aad = header.subarray(AAD_OFFSET);
+  const nonce = nonceField.subarray(0, nonceLength);
+
+  const native = isGcm(cipher) ? nativeCrypto() : undefined;
+  if (native !== undefined) {
+    return wrapCrypto('AES-GCM encryption', () => {
+      const c = native.createCipheriv(key.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm', key, nonce, {
+        authTagLength: 16,
+      });
+      c.setAAD(aad);
+      const out: Uint8Array[] = [header];
+      for (const p of parts) {
+        if (p.length === 0) continue;
+        const chunk = c.update(p);
+        out.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      }
+      c.final();
+      header.set(c.getAuthTag(), SIGNATURE_OFFSET);
+      return out;
+    });
+  }
+  const backend = getBackend();
+  const plaintext = joinParts(parts);
+  const sealed = wrapCrypto(isGcm(cipher) ? 'AES-GCM encryption' : 'AES-CCM encryption', () =>
+    isGcm(cipher)
+      ? backend.aesGcmSeal(key, nonce, plaintext, aad)
+      : backend.aesCcmSeal(key, nonce, plaintext, aad),
+  );
+  header.set(sealed.tag, SIGNATURE_OFFSET);
+  return [header, sealed.ciphertext];
+}
+
+/** Encrypts a message into one transform frame (header || ciphertext). See encryptMessageParts. */
+export function encryptMessage(options: EncryptOptions): Uint8Array {
+  const parts = encryptMessageParts(options);
+  return joinParts(parts);
+}
+
+/**
+ * Decrypts a transform frame with the receiver's decryption key. A malformed frame throws
+ * SmbDecodeError; a tag that does not verify (altered frame, wrong key or cipher) throws
+ * SmbCryptoError of kind "integrity", and no plaintext is returned.
+ */
+export function decryptMessage(frame: Uint8Array, key: Uint8Array, cipher: CipherId): Uint8Array {
+  checkCipherAndKey(cipher, key);
+  const { ciphertext } = decodeTransform(frame);
+  const tag = frame.subarray(SIGNATURE_OFFSET, SIGNATURE_OFFSET + 16);
+  const nonce = frame.subarray(NONCE_OFFSET, NONCE_OFFSET + cipherNonceLength(cipher));
+  const aad = frame.subarray(AAD_OFFSET, TRANSFORM_HEADER_SIZE);
+  const backend = getBackend();
+  return wrapCrypto(isGcm(cipher) ? 'AES-GCM decryption' : 'AES-CCM decryption', () =>
+    isGcm(cipher)
+      ? backend.aesGcmOpen(key, nonce, ciphertext, tag, aad)
+      : backend.aesCcmOpen(key, nonce, ciphertext, tag, aad),
+  );
+}
