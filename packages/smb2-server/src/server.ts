@@ -1,0 +1,57 @@
+/** `createSmbServer`: listens on TCP and serves each connection with `SmbConnection`. */
+import { createServer, type Server, type Socket } from 'node:net';
+import { type ServerContext, SmbConnection } from './core/connection.js';
+import type { NtlmAttempt, SmbServerOptions } from './core/options.js';
+
+export interface SmbServer {
+  /** Starts listening (default 127.0.0.1, port 445 needs privileges: 0 picks a free port). */
+  listen(options?: { host?: string; port?: number }): Promise<{ host: string; port: number }>;
+  close(): Promise<void>;
+  /** Every NTLMSSP attempt seen (refused), oldest first. */
+  readonly ntlmAttempts: readonly NtlmAttempt[];
+}
+
+export function createSmbServer(options: SmbServerOptions): SmbServer {
+  const attempts: NtlmAttempt[] = [];
+  const sockets = new Set<Socket>();
+  const context: ServerContext = {
+    options,
+    serverGuid: options.serverGuid ?? crypto.getRandomValues(new Uint8Array(16)),
+    startTime: new Date(),
+    recordNtlm(peer, offered) {
+      const attempt: NtlmAttempt = { peer, at: new Date(), offered: [...offered] };
+      attempts.push(attempt);
+      if (attempts.length > 10_000) attempts.shift();
+      options.onNtlmAttempt?.(attempt);
+    },
+    newId() {
+      const b = crypto.getRandomValues(new Uint8Array(8));
+      return new DataView(b.buffer).getBigUint64(0, true) | 1n;
+    },
+  };
+  let server: Server | undefined;
+  return {
+    ntlmAttempts: attempts,
+    async listen(where = {}) {
+      const s = createServer((socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        socket.setNoDelay(true);
+        new SmbConnection(socket, context);
+      });
+      server = s;
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(where.port ?? 445, where.host ?? '127.0.0.1', () => resolve());
+      });
+      const a = s.address();
+      return { host: where.host ?? '127.0.0.1', port: typeof a === 'object' && a !== null ? a.port : 0 };
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) =>
+        server === undefined ? resolve() : server.close(() => resolve()),
+      );
+    },
+  };
+}
