@@ -2,6 +2,7 @@
 import type { BodyCodec } from '../codec.js';
 import { type FileId, readFileId, writeFileId } from '../flags.js';
 import { Command } from '../header.js';
+import { type FileOpenAttributes, readOpenAttributes, writeOpenAttributes } from '../info/internal.js';
 
 export interface CloseRequest {
   /** `CloseFlags` (POSTQUERY_ATTRIB asks for the attributes in the response). */
@@ -9,16 +10,9 @@ export interface CloseRequest {
   readonly fileId: FileId;
 }
 
-/** The times, sizes and attributes are zero unless the request had POSTQUERY_ATTRIB. */
-export interface CloseResponse {
+/** The times (unsigned FILETIMEs), sizes and attributes are zero unless the request had POSTQUERY_ATTRIB. */
+export interface CloseResponse extends FileOpenAttributes {
   readonly flags: number;
-  readonly creationTime: bigint;
-  readonly lastAccessTime: bigint;
-  readonly lastWriteTime: bigint;
-  readonly changeTime: bigint;
-  readonly allocationSize: bigint;
-  readonly endOfFile: bigint;
-  readonly fileAttributes: number;
 }
 
 export const closeRequest: BodyCodec<CloseRequest> = {
@@ -46,33 +40,15 @@ export const closeResponse: BodyCodec<CloseResponse> = {
   name: 'CLOSE Response',
   encode(v, w) {
     w.u16(60).u16(v.flags, 'Flags').u32(0);
-    w.u64(v.creationTime, 'CreationTime').u64(v.lastAccessTime, 'LastAccessTime');
-    w.u64(v.lastWriteTime, 'LastWriteTime').u64(v.changeTime, 'ChangeTime');
-    w.u64(v.allocationSize, 'AllocationSize').u64(v.endOfFile, 'EndofFile');
-    w.u32(v.fileAttributes, 'FileAttributes');
+    writeOpenAttributes(w, v, 'smb2');
   },
   decode(r0) {
     const r = r0.named(this.name);
     r.structureSize(60);
     const flags = r.u16('Flags');
     r.skip(4, 'Reserved');
-    const creationTime = r.u64('CreationTime');
-    const lastAccessTime = r.u64('LastAccessTime');
-    const lastWriteTime = r.u64('LastWriteTime');
-    const changeTime = r.u64('ChangeTime');
-    const allocationSize = r.u64('AllocationSize');
-    const endOfFile = r.u64('EndofFile');
-    const fileAttributes = r.u32('FileAttributes');
+    const attributes = readOpenAttributes(r, 'smb2');
     r0.pos = r.pos;
-    return {
-      flags,
-      creationTime,
-      lastAccessTime,
-      lastWriteTime,
-      changeTime,
-      allocationSize,
-      endOfFile,
-      fileAttributes,
-    };
+    return { flags, ...attributes };
   },
 };

@@ -2,6 +2,7 @@
 import type { BodyCodec } from '../codec.js';
 import { type FileId, readFileId, writeFileId } from '../flags.js';
 import { Command, HEADER_SIZE } from '../header.js';
+import { type FileOpenAttributes, readOpenAttributes, writeOpenAttributes } from '../info/internal.js';
 import { utf16 } from '../wire/reader.js';
 import { utf16le } from '../wire/writer.js';
 import {
@@ -45,21 +46,14 @@ export interface CreateRequest {
   readonly namePadding?: Uint8Array;
 }
 
-export interface CreateResponse {
+/** The times are unsigned FILETIMEs (100 ns since 1601). */
+export interface CreateResponse extends FileOpenAttributes {
   /** `OplockLevel` granted (LEASE with an RqLs context). */
   readonly oplockLevel: number;
   /** `CreateResponseFlags` (REPARSEPOINT, 3.x). */
   readonly flags: number;
   /** `CreateAction`. */
   readonly createAction: number;
-  /** FILETIMEs (100 ns since 1601). */
-  readonly creationTime: bigint;
-  readonly lastAccessTime: bigint;
-  readonly lastWriteTime: bigint;
-  readonly changeTime: bigint;
-  readonly allocationSize: bigint;
-  readonly endOfFile: bigint;
-  readonly fileAttributes: number;
   readonly fileId: FileId;
   readonly createContexts: readonly CreateResponseContext[];
 }
@@ -152,10 +146,8 @@ export const createResponse: BodyCodec<CreateResponse> = {
   name: 'CREATE Response',
   encode(v, w) {
     w.u16(89).u8(v.oplockLevel).u8(v.flags).u32(v.createAction, 'CreateAction');
-    w.u64(v.creationTime, 'CreationTime').u64(v.lastAccessTime, 'LastAccessTime');
-    w.u64(v.lastWriteTime, 'LastWriteTime').u64(v.changeTime, 'ChangeTime');
-    w.u64(v.allocationSize, 'AllocationSize').u64(v.endOfFile, 'EndofFile');
-    w.u32(v.fileAttributes, 'FileAttributes').u32(0);
+    writeOpenAttributes(w, v, 'smb2');
+    w.u32(0);
     writeFileId(w, v.fileId);
     const ctxAt = w.pos;
     w.u32(0).u32(0);
@@ -172,13 +164,7 @@ export const createResponse: BodyCodec<CreateResponse> = {
     const oplockLevel = r.u8('OplockLevel');
     const flags = r.u8('Flags');
     const createAction = r.u32('CreateAction');
-    const creationTime = r.u64('CreationTime');
-    const lastAccessTime = r.u64('LastAccessTime');
-    const lastWriteTime = r.u64('LastWriteTime');
-    const changeTime = r.u64('ChangeTime');
-    const allocationSize = r.u64('AllocationSize');
-    const endOfFile = r.u64('EndofFile');
-    const fileAttributes = r.u32('FileAttributes');
+    const attributes = readOpenAttributes(r, 'smb2');
     r.skip(4, 'Reserved2');
     const fileId = readFileId(r);
     const contextsOffset = r.u32('CreateContextsOffset');
@@ -191,13 +177,7 @@ export const createResponse: BodyCodec<CreateResponse> = {
       oplockLevel,
       flags,
       createAction,
-      creationTime,
-      lastAccessTime,
-      lastWriteTime,
-      changeTime,
-      allocationSize,
-      endOfFile,
-      fileAttributes,
+      ...attributes,
       fileId,
       createContexts,
     };

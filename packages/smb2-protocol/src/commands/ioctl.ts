@@ -5,6 +5,8 @@
 import type { BodyCodec } from '../codec.js';
 import { type FileId, readFileId, writeFileId } from '../flags.js';
 import { Command, HEADER_SIZE } from '../header.js';
+import type { Reader } from '../wire/reader.js';
+import type { Writer } from '../wire/writer.js';
 
 export interface IoctlRequest {
   /** `Fsctl.*` code. */
@@ -45,47 +47,67 @@ function layout(start: number, input: Uint8Array, output: Uint8Array) {
   return { inputOffset, outputOffset };
 }
 
+/**
+ * The body both directions share: StructureSize, CtlCode, FileId, the input and output
+ * (Offset, Count) pairs, Flags, then the buffers. Only the request has `max` (its
+ * MaxInputResponse and MaxOutputResponse) and the dummy byte of an empty buffer.
+ */
+function encodeIoctl(
+  w: Writer,
+  v: IoctlResponse,
+  max?: { readonly input: number; readonly output: number },
+): void {
+  const { inputOffset, outputOffset } = layout(max ? REQUEST_BUFFER : RESPONSE_BUFFER, v.input, v.output);
+  w.u16(max ? 57 : 49)
+    .u16(0)
+    .u32(v.ctlCode >>> 0, 'CtlCode');
+  writeFileId(w, v.fileId);
+  w.u32(inputOffset).u32(v.input.length, 'InputCount');
+  if (max) w.u32(max.input, 'MaxInputResponse');
+  w.u32(outputOffset).u32(v.output.length, 'OutputCount');
+  if (max) w.u32(max.output, 'MaxOutputResponse');
+  w.u32(v.flags, 'Flags').u32(0);
+  w.bytes(v.input);
+  if (v.output.length > 0) w.zeros(outputOffset - HEADER_SIZE - w.pos).bytes(v.output);
+  if (max && v.input.length === 0 && v.output.length === 0) w.u8(0);
+}
+
+/** Reads what `encodeIoctl` writes; the Max fields are 0 for a response. */
+function decodeIoctl(r0: Reader, name: string, request: boolean): IoctlRequest {
+  const r = r0.named(name);
+  r.structureSize(request ? 57 : 49);
+  r.skip(2, 'Reserved');
+  const ctlCode = r.u32('CtlCode');
+  const fileId = readFileId(r);
+  const inputOffset = r.u32('InputOffset');
+  const inputCount = r.u32('InputCount');
+  const maxInputResponse = request ? r.u32('MaxInputResponse') : 0;
+  const outputOffset = r.u32('OutputOffset');
+  const outputCount = r.u32('OutputCount');
+  const maxOutputResponse = request ? r.u32('MaxOutputResponse') : 0;
+  const flags = r.u32('Flags');
+  r.skip(4, 'Reserved2');
+  const input = r.at(inputOffset, inputCount, 'Input');
+  const output = r.at(outputOffset, outputCount, 'Output');
+  r0.pos =
+    r0.base +
+    Math.max(
+      r.offset,
+      inputCount > 0 ? inputOffset + inputCount : 0,
+      outputCount > 0 ? outputOffset + outputCount : 0,
+    );
+  return { ctlCode, fileId, input, maxInputResponse, output, maxOutputResponse, flags };
+}
+
 export const ioctlRequest: BodyCodec<IoctlRequest> = {
   command: Command.IOCTL,
   response: false,
   name: 'IOCTL Request',
   encode(v, w) {
-    const { inputOffset, outputOffset } = layout(REQUEST_BUFFER, v.input, v.output);
-    w.u16(57)
-      .u16(0)
-      .u32(v.ctlCode >>> 0, 'CtlCode');
-    writeFileId(w, v.fileId);
-    w.u32(inputOffset).u32(v.input.length, 'InputCount').u32(v.maxInputResponse, 'MaxInputResponse');
-    w.u32(outputOffset).u32(v.output.length, 'OutputCount').u32(v.maxOutputResponse, 'MaxOutputResponse');
-    w.u32(v.flags, 'Flags').u32(0);
-    w.bytes(v.input);
-    if (v.output.length > 0) w.zeros(outputOffset - HEADER_SIZE - w.pos).bytes(v.output);
-    if (v.input.length === 0 && v.output.length === 0) w.u8(0);
+    encodeIoctl(w, v, { input: v.maxInputResponse, output: v.maxOutputResponse });
   },
   decode(r0) {
-    const r = r0.named(this.name);
-    r.structureSize(57);
-    r.skip(2, 'Reserved');
-    const ctlCode = r.u32('CtlCode');
-    const fileId = readFileId(r);
-    const inputOffset = r.u32('InputOffset');
-    const inputCount = r.u32('InputCount');
-    const maxInputResponse = r.u32('MaxInputResponse');
-    const outputOffset = r.u32('OutputOffset');
-    const outputCount = r.u32('OutputCount');
-    const maxOutputResponse = r.u32('MaxOutputResponse');
-    const flags = r.u32('Flags');
-    r.skip(4, 'Reserved2');
-    const input = r.at(inputOffset, inputCount, 'Input');
-    const output = r.at(outputOffset, outputCount, 'Output');
-    r0.pos =
-      r0.base +
-      Math.max(
-        r.offset,
-        inputCount > 0 ? inputOffset + inputCount : 0,
-        outputCount > 0 ? outputOffset + outputCount : 0,
-      );
-    return { ctlCode, fileId, input, maxInputResponse, output, maxOutputResponse, flags };
+    return decodeIoctl(r0, this.name, true);
   },
 };
 
@@ -94,38 +116,10 @@ export const ioctlResponse: BodyCodec<IoctlResponse> = {
   response: true,
   name: 'IOCTL Response',
   encode(v, w) {
-    const { inputOffset, outputOffset } = layout(RESPONSE_BUFFER, v.input, v.output);
-    w.u16(49)
-      .u16(0)
-      .u32(v.ctlCode >>> 0, 'CtlCode');
-    writeFileId(w, v.fileId);
-    w.u32(inputOffset).u32(v.input.length, 'InputCount');
-    w.u32(outputOffset).u32(v.output.length, 'OutputCount');
-    w.u32(v.flags, 'Flags').u32(0);
-    w.bytes(v.input);
-    if (v.output.length > 0) w.zeros(outputOffset - HEADER_SIZE - w.pos).bytes(v.output);
+    encodeIoctl(w, v);
   },
   decode(r0) {
-    const r = r0.named(this.name);
-    r.structureSize(49);
-    r.skip(2, 'Reserved');
-    const ctlCode = r.u32('CtlCode');
-    const fileId = readFileId(r);
-    const inputOffset = r.u32('InputOffset');
-    const inputCount = r.u32('InputCount');
-    const outputOffset = r.u32('OutputOffset');
-    const outputCount = r.u32('OutputCount');
-    const flags = r.u32('Flags');
-    r.skip(4, 'Reserved2');
-    const input = r.at(inputOffset, inputCount, 'Input');
-    const output = r.at(outputOffset, outputCount, 'Output');
-    r0.pos =
-      r0.base +
-      Math.max(
-        r.offset,
-        inputCount > 0 ? inputOffset + inputCount : 0,
-        outputCount > 0 ? outputOffset + outputCount : 0,
-      );
+    const { ctlCode, fileId, input, output, flags } = decodeIoctl(r0, this.name, false);
     return { ctlCode, fileId, input, output, flags };
   },
 };

@@ -69,20 +69,10 @@ export const queryDirectoryRequest: BodyCodec<QueryDirectoryRequest> = {
   },
 };
 
-export const queryDirectoryResponse: BodyCodec<QueryDirectoryResponse> = {
-  command: Command.QUERY_DIRECTORY,
-  response: true,
-  name: 'QUERY_DIRECTORY Response',
-  encode(v, w) {
-    writeOutputBuffer(w, v.outputBuffer);
-  },
-  decode(r0) {
-    const r = r0.named(this.name);
-    const outputBuffer = readOutputBuffer(r);
-    r0.pos = r.pos;
-    return { outputBuffer };
-  },
-};
+export const queryDirectoryResponse: BodyCodec<QueryDirectoryResponse> = outputBufferResponse(
+  Command.QUERY_DIRECTORY,
+  'QUERY_DIRECTORY Response',
+);
 
 /**
  * @internal The body shared by the QUERY_DIRECTORY, CHANGE_NOTIFY and QUERY_INFO responses:
@@ -101,4 +91,25 @@ export function readOutputBuffer(r: Reader): Uint8Array {
   const offset = r.u16('OutputBufferOffset');
   const length = r.u32('OutputBufferLength');
   return r.at(offset, length, 'OutputBuffer');
+}
+
+/** @internal The codec of a response that is an OutputBuffer and nothing else (QUERY_DIRECTORY, QUERY_INFO). */
+export function outputBufferResponse(
+  command: number,
+  name: string,
+): BodyCodec<{ readonly outputBuffer: Uint8Array }> {
+  return {
+    command,
+    response: true,
+    name,
+    encode(v, w) {
+      writeOutputBuffer(w, v.outputBuffer);
+    },
+    decode(r0) {
+      const r = r0.named(name);
+      const outputBuffer = readOutputBuffer(r);
+      r0.pos = r.pos;
+      return { outputBuffer };
+    },
+  };
 }

@@ -6,7 +6,7 @@
 import type { BodyCodec } from '../codec.js';
 import { type FileId, readFileId, writeFileId } from '../flags.js';
 import { Command, HEADER_SIZE } from '../header.js';
-import { readOutputBuffer, writeOutputBuffer } from './query-directory.js';
+import { outputBufferResponse } from './query-directory.js';
 
 /** InfoType (§2.2.37). */
 export const InfoType = {
@@ -79,17 +79,7 @@ export const queryInfoRequest: BodyCodec<QueryInfoRequest> = {
   },
 };
 
-export const queryInfoResponse: BodyCodec<QueryInfoResponse> = {
-  command: Command.QUERY_INFO,
-  response: true,
-  name: 'QUERY_INFO Response',
-  encode(v, w) {
-    writeOutputBuffer(w, v.outputBuffer);
-  },
-  decode(r0) {
-    const r = r0.named(this.name);
-    const outputBuffer = readOutputBuffer(r);
-    r0.pos = r.pos;
-    return { outputBuffer };
-  },
-};
+export const queryInfoResponse: BodyCodec<QueryInfoResponse> = outputBufferResponse(
+  Command.QUERY_INFO,
+  'QUERY_INFO Response',
+);

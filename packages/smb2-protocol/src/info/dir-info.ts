@@ -10,7 +10,15 @@ import { SmbEncodeError } from '../wire/errors.js';
 import { type Reader, utf16 } from '../wire/reader.js';
 import { utf16le, type Writer } from '../wire/writer.js';
 import { FileInformationClass } from './file-info.js';
-import { decodeChain, encodeChain, fitChain, readI64, writeI64, writeU64 } from './internal.js';
+import {
+  decodeChain,
+  encodeChain,
+  type FileTimes,
+  fitChain,
+  readFileTimes,
+  writeFileTimes,
+  writeU64,
+} from './internal.js';
 
 /** §2.4.33 FileNamesInformation. */
 export interface FileNamesEntry {
@@ -20,11 +28,7 @@ export interface FileNamesEntry {
 }
 
 /** §2.4.10 FileDirectoryInformation. */
-export interface FileDirectoryEntry extends FileNamesEntry {
-  readonly creationTime: bigint;
-  readonly lastAccessTime: bigint;
-  readonly lastWriteTime: bigint;
-  readonly changeTime: bigint;
+export interface FileDirectoryEntry extends FileNamesEntry, FileTimes {
   readonly endOfFile: bigint;
   readonly allocationSize: bigint;
   readonly fileAttributes: number;
@@ -69,10 +73,7 @@ const SHORT_NAME_BYTES = 24;
 
 function writeCommon(w: Writer, e: FileDirectoryEntry): void {
   w.u32(e.fileIndex, 'FileIndex');
-  writeI64(w, e.creationTime, 'CreationTime');
-  writeI64(w, e.lastAccessTime, 'LastAccessTime');
-  writeI64(w, e.lastWriteTime, 'LastWriteTime');
-  writeI64(w, e.changeTime, 'ChangeTime');
+  writeFileTimes(w, e);
   writeU64(w, e.endOfFile, 'EndOfFile');
   writeU64(w, e.allocationSize, 'AllocationSize');
   w.u32(e.fileAttributes, 'FileAttributes');
@@ -81,10 +82,7 @@ function writeCommon(w: Writer, e: FileDirectoryEntry): void {
 function readCommon(r: Reader): Omit<FileDirectoryEntry, 'fileName'> {
   return {
     fileIndex: r.u32('FileIndex'),
-    creationTime: readI64(r, 'CreationTime'),
-    lastAccessTime: readI64(r, 'LastAccessTime'),
-    lastWriteTime: readI64(r, 'LastWriteTime'),
-    changeTime: readI64(r, 'ChangeTime'),
+    ...readFileTimes(r),
     endOfFile: r.u64('EndOfFile'),
     allocationSize: r.u64('AllocationSize'),
     fileAttributes: r.u32('FileAttributes'),

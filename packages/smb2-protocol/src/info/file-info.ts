@@ -14,9 +14,13 @@ import {
   decodeChain,
   encodeBuffer,
   encodeChain,
-  readI64,
+  type FileOpenAttributes,
+  type FileTimes,
+  readFileTimes,
+  readOpenAttributes,
   writeBool,
-  writeI64,
+  writeFileTimes,
+  writeOpenAttributes,
   writeU64,
 } from './internal.js';
 
@@ -100,6 +104,27 @@ export function infoCodec<T>(
   };
 }
 
+/**
+ * Codec for a list chained by NextEntryOffset (entries but the last padded to `align`); `read`
+ * takes the rest of the reader as the list.
+ */
+function chainCodec<T>(
+  infoClass: number,
+  name: string,
+  align: number,
+  writeEntry: (w: Writer, e: T) => void,
+  readEntry: (r: Reader) => T,
+): InfoCodec<readonly T[]> {
+  return {
+    infoClass,
+    name,
+    encode: (list) => encodeChain(list, align, writeEntry),
+    decode: (bytes) => decodeChain(bytes, name, readEntry),
+    write: (w, list) => void w.bytes(encodeChain(list, align, writeEntry)),
+    read: (r) => decodeChain(r.bytesN(r.remaining, name), r.path, readEntry),
+  };
+}
+
 /** A counted UTF-16LE name: u32 byte length already read, then the text. */
 function readName(r: Reader, length: number, field: string): string {
   return utf16(r.bytesN(length, field), r, field);
@@ -108,11 +133,7 @@ function readName(r: Reader, length: number, field: string): string {
 // ---------------------------------------------------------------------------------------------
 // §2.4.7 FileBasicInformation
 
-export interface FileBasicInformation {
-  readonly creationTime: bigint;
-  readonly lastAccessTime: bigint;
-  readonly lastWriteTime: bigint;
-  readonly changeTime: bigint;
+export interface FileBasicInformation extends FileTimes {
   /** FILE_ATTRIBUTE_* (MS-FSCC §2.6); 0 in SET_INFO = do not change. */
   readonly fileAttributes: number;
 }
@@ -121,20 +142,11 @@ export const fileBasicInformation = infoCodec<FileBasicInformation>(
   FileInformationClass.FileBasicInformation,
   'FileBasicInformation',
   (w, v) => {
-    writeI64(w, v.creationTime, 'CreationTime');
-    writeI64(w, v.lastAccessTime, 'LastAccessTime');
-    writeI64(w, v.lastWriteTime, 'LastWriteTime');
-    writeI64(w, v.changeTime, 'ChangeTime');
+    writeFileTimes(w, v);
     w.u32(v.fileAttributes, 'FileAttributes').u32(0, 'Reserved');
   },
   (r) => {
-    const v = {
-      creationTime: readI64(r, 'CreationTime'),
-      lastAccessTime: readI64(r, 'LastAccessTime'),
-      lastWriteTime: readI64(r, 'LastWriteTime'),
-      changeTime: readI64(r, 'ChangeTime'),
-      fileAttributes: r.u32('FileAttributes'),
-    };
+    const v = { ...readFileTimes(r), fileAttributes: r.u32('FileAttributes') };
     // Reserved: some clients send the 36-byte form without it.
     if (r.remaining >= 4) r.skip(4, 'Reserved');
     return v;
@@ -363,38 +375,17 @@ export const fileAllInformation = infoCodec<FileAllInformation>(
 );
 
 // §2.4.29 FileNetworkOpenInformation
-export interface FileNetworkOpenInformation {
-  readonly creationTime: bigint;
-  readonly lastAccessTime: bigint;
-  readonly lastWriteTime: bigint;
-  readonly changeTime: bigint;
-  readonly allocationSize: bigint;
-  readonly endOfFile: bigint;
-  readonly fileAttributes: number;
-}
+export interface FileNetworkOpenInformation extends FileOpenAttributes {}
 
 export const fileNetworkOpenInformation = infoCodec<FileNetworkOpenInformation>(
   FileInformationClass.FileNetworkOpenInformation,
   'FileNetworkOpenInformation',
   (w, v) => {
-    writeI64(w, v.creationTime, 'CreationTime');
-    writeI64(w, v.lastAccessTime, 'LastAccessTime');
-    writeI64(w, v.lastWriteTime, 'LastWriteTime');
-    writeI64(w, v.changeTime, 'ChangeTime');
-    writeU64(w, v.allocationSize, 'AllocationSize');
-    writeU64(w, v.endOfFile, 'EndOfFile');
-    w.u32(v.fileAttributes, 'FileAttributes').u32(0, 'Reserved');
+    writeOpenAttributes(w, v);
+    w.u32(0, 'Reserved');
   },
   (r) => {
-    const v = {
-      creationTime: readI64(r, 'CreationTime'),
-      lastAccessTime: readI64(r, 'LastAccessTime'),
-      lastWriteTime: readI64(r, 'LastWriteTime'),
-      changeTime: readI64(r, 'ChangeTime'),
-      allocationSize: r.u64('AllocationSize'),
-      endOfFile: r.u64('EndOfFile'),
-      fileAttributes: r.u32('FileAttributes'),
-    };
+    const v = readOpenAttributes(r);
     r.skip(4, 'Reserved');
     return v;
   },
@@ -436,14 +427,13 @@ function readStreamEntry(r: Reader): FileStreamEntry {
   return { streamName: readName(r, length, 'StreamName'), streamSize, streamAllocationSize };
 }
 
-export const fileStreamInformation: InfoCodec<readonly FileStreamEntry[]> = {
-  infoClass: FileInformationClass.FileStreamInformation,
-  name: 'FileStreamInformation',
-  encode: (list) => encodeChain(list, 8, writeStreamEntry),
-  decode: (bytes) => decodeChain(bytes, 'FileStreamInformation', readStreamEntry),
-  write: (w, list) => void w.bytes(encodeChain(list, 8, writeStreamEntry)),
-  read: (r) => decodeChain(r.bytesN(r.remaining, 'FileStreamInformation'), r.path, readStreamEntry),
-};
+export const fileStreamInformation = chainCodec<FileStreamEntry>(
+  FileInformationClass.FileStreamInformation,
+  'FileStreamInformation',
+  8,
+  writeStreamEntry,
+  readStreamEntry,
+);
 
 // §2.4.37.2 FileRenameInformation, SMB2 form (also FileLinkInformation §2.4.21.2).
 export interface FileRenameInformation {
@@ -576,14 +566,13 @@ function readEaEntry(r: Reader): FileFullEaEntry {
   return { flags, name: String.fromCharCode(...nameBytes), value };
 }
 
-export const fileFullEaInformation: InfoCodec<readonly FileFullEaEntry[]> = {
-  infoClass: FileInformationClass.FileFullEaInformation,
-  name: 'FileFullEaInformation',
-  encode: (list) => encodeChain(list, 4, writeEaEntry),
-  decode: (bytes) => decodeChain(bytes, 'FileFullEaInformation', readEaEntry),
-  write: (w, list) => void w.bytes(encodeChain(list, 4, writeEaEntry)),
-  read: (r) => decodeChain(r.bytesN(r.remaining, 'FileFullEaInformation'), r.path, readEaEntry),
-};
+export const fileFullEaInformation = chainCodec<FileFullEaEntry>(
+  FileInformationClass.FileFullEaInformation,
+  'FileFullEaInformation',
+  4,
+  writeEaEntry,
+  readEaEntry,
+);
 
 /** The file-information codecs by FileInformationClass (for a server's QUERY_INFO / SET_INFO dispatch). */
 export const FILE_INFO_CODECS: ReadonlyMap<number, InfoCodec<unknown>> = new Map(

@@ -27,6 +27,73 @@ export function writeU64(w: Writer, v: bigint, field: string): void {
   w.u64(v, field);
 }
 
+/** The four FILETIMEs of a file, in wire order (CreationTime, LastAccessTime, LastWriteTime, ChangeTime). */
+export interface FileTimes {
+  readonly creationTime: bigint;
+  readonly lastAccessTime: bigint;
+  readonly lastWriteTime: bigint;
+  readonly changeTime: bigint;
+}
+
+/**
+ * How a structure holds its times and sizes: the info classes (MS-FSCC) keep FILETIMEs signed
+ * and sizes as checked bigints; the CREATE and CLOSE responses (MS-SMB2) keep them unsigned and
+ * spell `EndofFile`.
+ */
+type Form = 'fscc' | 'smb2';
+
+const u64w = (w: Writer, v: bigint, field: string): void => void w.u64(v, field);
+const u64r = (r: Reader, field: string): bigint => r.u64(field);
+
+/** Writes the four FILETIMEs (signed in the `fscc` form, unsigned in the `smb2` form). */
+export function writeFileTimes(w: Writer, v: FileTimes, form: Form = 'fscc'): void {
+  const write = form === 'fscc' ? writeI64 : u64w;
+  write(w, v.creationTime, 'CreationTime');
+  write(w, v.lastAccessTime, 'LastAccessTime');
+  write(w, v.lastWriteTime, 'LastWriteTime');
+  write(w, v.changeTime, 'ChangeTime');
+}
+
+/** Reads what `writeFileTimes` writes. */
+export function readFileTimes(r: Reader, form: Form = 'fscc'): FileTimes {
+  const read = form === 'fscc' ? readI64 : u64r;
+  return {
+    creationTime: read(r, 'CreationTime'),
+    lastAccessTime: read(r, 'LastAccessTime'),
+    lastWriteTime: read(r, 'LastWriteTime'),
+    changeTime: read(r, 'ChangeTime'),
+  };
+}
+
+/**
+ * The times, AllocationSize, EndOfFile and FileAttributes, as FileNetworkOpenInformation
+ * (MS-FSCC §2.4.29) and the CREATE and CLOSE responses (MS-SMB2 §2.2.14, §2.2.16) lay them out.
+ */
+export interface FileOpenAttributes extends FileTimes {
+  readonly allocationSize: bigint;
+  readonly endOfFile: bigint;
+  readonly fileAttributes: number;
+}
+
+/** Writes the `FileOpenAttributes` fields in wire order (no Reserved after FileAttributes). */
+export function writeOpenAttributes(w: Writer, v: FileOpenAttributes, form: Form = 'fscc'): void {
+  writeFileTimes(w, v, form);
+  const write = form === 'fscc' ? writeU64 : u64w;
+  write(w, v.allocationSize, 'AllocationSize');
+  write(w, v.endOfFile, form === 'fscc' ? 'EndOfFile' : 'EndofFile');
+  w.u32(v.fileAttributes, 'FileAttributes');
+}
+
+/** Reads what `writeOpenAttributes` writes. */
+export function readOpenAttributes(r: Reader, form: Form = 'fscc'): FileOpenAttributes {
+  return {
+    ...readFileTimes(r, form),
+    allocationSize: r.u64('AllocationSize'),
+    endOfFile: r.u64(form === 'fscc' ? 'EndOfFile' : 'EndofFile'),
+    fileAttributes: r.u32('FileAttributes'),
+  };
+}
+
 /** An 8-bit boolean (BOOLEAN): any non-zero byte is true. */
 export function writeBool(w: Writer, v: boolean): void {
   w.u8(v ? 1 : 0);
