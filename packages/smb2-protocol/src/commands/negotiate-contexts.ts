@@ -18,8 +18,6 @@ export const NegotiateContextType = {
   SIGNING_CAPABILITIES: 0x0008,
 } as const;
 
-import { CipherId, HashAlgorithmId, SigningAlgorithmId } from '../crypto/constants.js';
-
 /** Compression algorithms (§2.2.3.1.3). */
 export const CompressionAlgorithm = {
   NONE: 0x0000,
