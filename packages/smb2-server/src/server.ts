@@ -1,11 +1,14 @@
 /** `createSmbServer`: listens on TCP and serves each connection with `SmbConnection`. */
 import { createServer, type Server, type Socket } from 'node:net';
-import { type ServerContext, SmbConnection } from './core/connection.js';
+import { SmbConnection } from './core/connection.js';
 import type { NtlmAttempt, SmbServerOptions } from './core/options.js';
+import type { ServerContext } from './core/server-context.js';
+import { ShareBackends } from './core/shares.js';
 
 export interface SmbServer {
   /** Starts listening (default 127.0.0.1, port 445 needs privileges: 0 picks a free port). */
   listen(options?: { host?: string; port?: number }): Promise<{ host: string; port: number }>;
+  /** Stops listening, drops every connection and disposes the shares' backends (closing every open). */
   close(): Promise<void>;
   /** Every NTLMSSP attempt seen (refused), oldest first. */
   readonly ntlmAttempts: readonly NtlmAttempt[];
@@ -14,6 +17,7 @@ export interface SmbServer {
 export function createSmbServer(options: SmbServerOptions): SmbServer {
   const attempts: NtlmAttempt[] = [];
   const sockets = new Set<Socket>();
+  const backends = new ShareBackends();
   const context: ServerContext = {
     options,
     serverGuid: options.serverGuid ?? crypto.getRandomValues(new Uint8Array(16)),
@@ -28,6 +32,7 @@ export function createSmbServer(options: SmbServerOptions): SmbServer {
       const b = crypto.getRandomValues(new Uint8Array(8));
       return new DataView(b.buffer).getBigUint64(0, true) | 1n;
     },
+    backendFor: (share) => backends.get(share),
   };
   let server: Server | undefined;
   return {
@@ -52,6 +57,7 @@ export function createSmbServer(options: SmbServerOptions): SmbServer {
       await new Promise<void>((resolve) =>
         server === undefined ? resolve() : server.close(() => resolve()),
       );
+      await backends.dispose();
     },
   };
 }

@@ -1,10 +1,12 @@
 /**
  * One client connection (MS-SMB2 §3.3.5): Direct TCP frames in, each decrypted when it is a
  * transform, split into its compounded messages, each checked (signature) and answered by
- * its command's handler; the answers joined, signed or encrypted, and framed back. This
- * first part handles NEGOTIATE, SESSION_SETUP (Kerberos and IAKerb through SPNEGO, never
- * NTLM), LOGOFF, TREE_CONNECT, TREE_DISCONNECT and ECHO; the file commands answer
- * STATUS_NOT_SUPPORTED until the file service lands.
+ * its command's handler; the answers joined, signed or encrypted, and framed back. Session
+ * commands (NEGOTIATE, SESSION_SETUP with Kerberos and IAKerb through SPNEGO, never NTLM,
+ * LOGOFF, TREE_CONNECT, TREE_DISCONNECT, ECHO) are handled here; the file commands by
+ * src/handlers/* over the share's backend. Related compounds (§3.3.5.2.7.2): SessionId,
+ * TreeId and an all-0xFF FileId stand for the previous request's, and an error propagates
+ * down the chain. CANCEL gets no response; CHANGE_NOTIFY answers STATUS_NOT_SUPPORTED.
  */
 import type { Socket } from 'node:net';
 import { SpnegoAcceptor } from '@postntlm/gssapi-spnego';
@@ -12,7 +14,9 @@ import { createSpnegoAcceptor } from '@postntlm/iakerb';
 import {
   type BodyCodec,
   CipherId,
+  type CloseRequest,
   Command,
+  type CreateRequest,
   Dialect,
   DirectTcpFramer,
   dateToFiletime,
@@ -22,24 +26,31 @@ import {
   echoResponse,
   encodeMessage,
   encryptMessage,
-  errorResponseFor,
+  type FileId,
+  type FlushRequest,
   findNegotiateContext,
   frameDirectTcp,
   GlobalCapabilities,
   HeaderFlags,
+  type IoctlRequest,
   isTransformFrame,
   joinCompound,
+  type LockRequest,
   logoffResponse,
   type NegotiateContext,
   type NegotiateRequest,
   NtStatus,
   negotiateResponse,
   PreauthHash,
+  type QueryDirectoryRequest,
+  type QueryInfoRequest,
   Reader,
+  type ReadRequest,
   readHeader,
   SecurityMode,
   SessionFlags,
   type SessionSetupRequest,
+  type SetInfoRequest,
   ShareFlags,
   ShareType,
   SigningAlgorithmId,
@@ -52,9 +63,23 @@ import {
   treeConnectResponse,
   treeDisconnectResponse,
   verifySignature,
+  type WriteRequest,
 } from '@postntlm/smb2-protocol';
-import type { SmbServerOptions } from './options.js';
-import { type Negotiated, Session } from './session.js';
+import { handleClose } from '../handlers/close.js';
+import { type Answer, fail, type HandlerContext, ok, statusOf } from '../handlers/common.js';
+import { handleCreate } from '../handlers/create.js';
+import { handleFlush } from '../handlers/flush.js';
+import { handleIoctl } from '../handlers/ioctl.js';
+import { handleLock } from '../handlers/lock.js';
+import { handleQueryDirectory } from '../handlers/query-directory.js';
+import { handleQueryInfo } from '../handlers/query-info.js';
+import { handleRead } from '../handlers/read.js';
+import { handleSetInfo } from '../handlers/set-info.js';
+import { handleWrite } from '../handlers/write.js';
+import type { ServerContext } from './server-context.js';
+import { type Negotiated, Session, type Tree } from './session.js';
+
+export type { ServerContext } from './server-context.js';
 
 const DEFAULT_DIALECTS = [
   Dialect.SMB_3_1_1,
@@ -78,36 +103,31 @@ const NTLMSSP = new TextEncoder().encode('NTLMSSP\0');
 const FULL_ACCESS = 0x001f01ff;
 const READ_ACCESS = 0x001200a9;
 
-/** What every connection of a server shares. */
-export interface ServerContext {
-  readonly options: SmbServerOptions;
-  readonly serverGuid: Uint8Array;
-  readonly startTime: Date;
-  recordNtlm(peer: string, offered: readonly string[]): void;
-  newId(): bigint;
+/** The state a compound carries from one request to the next (§3.3.5.2.7). */
+interface CompoundState {
+  sessionId: bigint;
+  treeId: number;
+  fileId: FileId | undefined;
+  status: number;
 }
 
-/** A handler's answer: a status, and a body with its codec (the ERROR body for failures). */
-interface Answer {
-  readonly status: number;
-  readonly codec: BodyCodec<unknown>;
-  readonly body: unknown;
-  /** Sign with this session even if the request was not signed (final SESSION_SETUP). */
-  readonly signWith?: Session | undefined;
-  /** The TreeId of the response (TREE_CONNECT's new tree). */
-  readonly treeId?: number;
-}
-
-const fail = (command: number, status: number): Answer => ({
-  status,
-  codec: errorResponseFor(command) as BodyCodec<unknown>,
-  body: { errorData: new Uint8Array(0), errorContexts: [] },
-});
-const ok = <T>(codec: BodyCodec<T>, body: T): Answer => ({
-  status: NtStatus.SUCCESS,
-  codec: codec as BodyCodec<unknown>,
-  body,
-});
+const ANY_SESSION = 0xffffffffffffffffn;
+const ANY_TREE = 0xffffffff;
+const isErrorStatus = (s: number) => s >>> 0 >= 0xc0000000;
+/** Commands handled by src/handlers (need a valid session and a tree). */
+const FILE_COMMANDS: ReadonlySet<number> = new Set([
+  Command.CREATE,
+  Command.CLOSE,
+  Command.FLUSH,
+  Command.READ,
+  Command.WRITE,
+  Command.LOCK,
+  Command.IOCTL,
+  Command.QUERY_DIRECTORY,
+  Command.CHANGE_NOTIFY,
+  Command.QUERY_INFO,
+  Command.SET_INFO,
+]);
 
 export class SmbConnection {
   private readonly framer: DirectTcpFramer;
@@ -128,6 +148,15 @@ export class SmbConnection {
       this.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
     );
     socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      this.queue = this.queue.then(() => this.closeAll()).catch(() => {});
+    });
+  }
+
+  /** Closes every open of every session (the connection went away). */
+  private async closeAll(): Promise<void> {
+    for (const session of this.sessions.values()) await session.opens.closeAll();
+    this.sessions.clear();
   }
 
   private receive(chunk: Uint8Array): void {
@@ -162,9 +191,10 @@ export class SmbConnection {
     }
     const replies: Uint8Array[] = [];
     let encryptReply = encryptedFor;
+    const compound: CompoundState = { sessionId: 0n, treeId: 0, fileId: undefined, status: NtStatus.SUCCESS };
     for (const span of splitCompound(plain)) {
       const message = plain.slice(span.start, span.end);
-      const { reply, session } = await this.handleMessage(message, encryptedFor !== undefined);
+      const { reply, session } = await this.handleMessage(message, encryptedFor !== undefined, compound);
       if (reply === undefined) continue;
       replies.push(reply);
       if (encryptReply === undefined && session?.encrypt === true && session.state === 'valid')
@@ -186,6 +216,7 @@ export class SmbConnection {
   private async handleMessage(
     message: Uint8Array,
     encrypted: boolean,
+    compound: CompoundState,
   ): Promise<{ reply: Uint8Array | undefined; session: Session | undefined }> {
     let decoded: ReturnType<typeof decodeMessage>;
     try {
@@ -205,8 +236,25 @@ export class SmbConnection {
         session,
       };
     }
-    const { header, body } = decoded;
+    const { body } = decoded;
+    let header = decoded.header;
     if ((header.flags & HeaderFlags.SERVER_TO_REDIR) !== 0) return { reply: undefined, session: undefined };
+    // CANCEL has no response (§3.3.5.16); nothing is pending to cancel yet.
+    if (header.command === Command.CANCEL) return { reply: undefined, session: undefined };
+    // A related request takes the SessionId and TreeId of the one before it (§3.3.5.2.7.2).
+    const related = (header.flags & HeaderFlags.RELATED_OPERATIONS) !== 0;
+    if (related) {
+      header = {
+        ...header,
+        sessionId: header.sessionId === ANY_SESSION ? compound.sessionId : header.sessionId,
+        treeId: header.treeId === ANY_TREE ? compound.treeId : (header.treeId ?? 0),
+      };
+    } else {
+      compound.fileId = undefined;
+      compound.status = NtStatus.SUCCESS;
+    }
+    compound.sessionId = header.sessionId;
+    compound.treeId = header.treeId ?? 0;
     let session = this.sessions.get(header.sessionId);
 
     // Signed requests of an established session are checked (§3.3.5.2.4); unsigned ones refused.
@@ -249,19 +297,26 @@ export class SmbConnection {
             : ok(logoffResponse, {});
         break;
       case Command.TREE_CONNECT:
-        answer = this.treeConnect(session, body as TreeConnectRequest);
+        answer = await this.treeConnect(session, body as TreeConnectRequest);
         break;
       case Command.TREE_DISCONNECT:
-        answer =
-          session?.trees.delete(header.treeId ?? 0) === true
-            ? ok(treeDisconnectResponse, {})
-            : fail(header.command, NtStatus.NETWORK_NAME_DELETED);
+        if (session?.trees.delete(header.treeId ?? 0) === true) {
+          await session.opens.closeAll(header.treeId ?? 0);
+          answer = ok(treeDisconnectResponse, {});
+        } else {
+          answer = fail(header.command, NtStatus.NETWORK_NAME_DELETED);
+        }
         break;
       default:
-        answer =
-          session?.state === 'valid'
-            ? fail(header.command, NtStatus.NOT_SUPPORTED)
-            : fail(header.command, NtStatus.USER_SESSION_DELETED);
+        if (session?.state !== 'valid') answer = fail(header.command, NtStatus.USER_SESSION_DELETED);
+        else if (!FILE_COMMANDS.has(header.command)) answer = fail(header.command, NtStatus.NOT_SUPPORTED);
+        else if (tree === undefined) answer = fail(header.command, NtStatus.NETWORK_NAME_DELETED);
+        else if (related && isErrorStatus(compound.status)) answer = fail(header.command, compound.status);
+        else answer = await this.fileCommand(header, body, session, tree, compound);
+    }
+    if (FILE_COMMANDS.has(header.command)) {
+      compound.status = answer.status;
+      if (answer.fileId !== undefined) compound.fileId = answer.fileId;
     }
     const reply = this.reply(header, answer, session, answer.signWith);
     // 3.1.1: the connection's preauth hash takes the NEGOTIATE request and response (§3.3.5.4).
@@ -274,8 +329,66 @@ export class SmbConnection {
     }
     if (header.command === Command.LOGOFF && session !== undefined && answer.status === NtStatus.SUCCESS) {
       this.sessions.delete(session.id);
+      await session.opens.closeAll();
     }
     return { reply, session };
+  }
+
+  /** A file command of a valid session on one of its trees: its handler, exceptions mapped to NTSTATUS. */
+  private async fileCommand(
+    header: Smb2Header,
+    body: unknown,
+    session: Session,
+    tree: Tree,
+    compound: CompoundState,
+  ): Promise<Answer> {
+    const negotiated = this.negotiated;
+    if (negotiated === undefined) return fail(header.command, NtStatus.INVALID_PARAMETER);
+    const ctx: HandlerContext = {
+      server: this.server,
+      negotiated,
+      header,
+      session,
+      tree,
+      relatedFileId: (header.flags & HeaderFlags.RELATED_OPERATIONS) !== 0 ? compound.fileId : undefined,
+      disconnect: () => {
+        this.socket.destroy();
+      },
+    };
+    try {
+      switch (header.command) {
+        case Command.CREATE:
+          return await handleCreate(ctx, body as CreateRequest);
+        case Command.CLOSE:
+          return await handleClose(ctx, body as CloseRequest);
+        case Command.FLUSH:
+          return await handleFlush(ctx, body as FlushRequest);
+        case Command.READ:
+          return await handleRead(ctx, body as ReadRequest);
+        case Command.WRITE:
+          return await handleWrite(ctx, body as WriteRequest);
+        case Command.LOCK:
+          return await handleLock(ctx, body as LockRequest);
+        case Command.IOCTL:
+          return await handleIoctl(ctx, body as IoctlRequest, (d) => this.chooseDialect(d));
+        case Command.QUERY_DIRECTORY:
+          return await handleQueryDirectory(ctx, body as QueryDirectoryRequest);
+        case Command.QUERY_INFO:
+          return await handleQueryInfo(ctx, body as QueryInfoRequest);
+        case Command.SET_INFO:
+          return await handleSetInfo(ctx, body as SetInfoRequest);
+        default:
+          // CHANGE_NOTIFY: not yet (it needs async responses).
+          return fail(header.command, NtStatus.NOT_SUPPORTED);
+      }
+    } catch (e) {
+      return fail(header.command, statusOf(e));
+    }
+  }
+
+  private chooseDialect(dialects: readonly number[]): number | undefined {
+    const offered = this.server.options.dialects ?? DEFAULT_DIALECTS;
+    return offered.find((d) => dialects.includes(d));
   }
 
   /** The response message: header fields echoed, credits granted, signed when the session signs. */
@@ -315,8 +428,7 @@ export class SmbConnection {
       this.socket.destroy();
       return fail(Command.NEGOTIATE, NtStatus.INVALID_PARAMETER);
     }
-    const offered = this.server.options.dialects ?? DEFAULT_DIALECTS;
-    const dialect = offered.find((d) => req.dialects.includes(d));
+    const dialect = this.chooseDialect(req.dialects);
     if (dialect === undefined) return fail(Command.NEGOTIATE, NtStatus.NOT_SUPPORTED);
     const is311 = dialect === Dialect.SMB_3_1_1;
     const contexts: NegotiateContext[] = [];
@@ -340,15 +452,26 @@ export class SmbConnection {
     } else if (dialect >= Dialect.SMB_3_0 && (req.capabilities & GlobalCapabilities.ENCRYPTION) !== 0) {
       cipher = CipherId.AES_128_CCM;
     }
-    this.negotiated = { dialect, signing, cipher, clientGuid: req.clientGuid };
     const max = this.server.options.maxIoSize ?? 8 << 20;
     const capabilities =
       (dialect >= Dialect.SMB_2_1 ? GlobalCapabilities.LARGE_MTU : 0) |
       (dialect >= Dialect.SMB_3_0 && dialect < Dialect.SMB_3_1_1 && cipher !== undefined
         ? GlobalCapabilities.ENCRYPTION
         : 0);
+    const securityMode = SecurityMode.SIGNING_ENABLED | SecurityMode.SIGNING_REQUIRED;
+    this.negotiated = {
+      dialect,
+      signing,
+      cipher,
+      clientGuid: req.clientGuid,
+      clientCapabilities: req.capabilities,
+      clientSecurityMode: req.securityMode,
+      clientDialects: [...req.dialects],
+      serverCapabilities: capabilities,
+      serverSecurityMode: securityMode,
+    };
     const answer = ok(negotiateResponse, {
-      securityMode: SecurityMode.SIGNING_ENABLED | SecurityMode.SIGNING_REQUIRED,
+      securityMode,
       dialectRevision: dialect,
       serverGuid: this.server.serverGuid,
       capabilities,
@@ -443,7 +566,7 @@ export class SmbConnection {
     };
   }
 
-  private treeConnect(session: Session | undefined, req: TreeConnectRequest): Answer {
+  private async treeConnect(session: Session | undefined, req: TreeConnectRequest): Promise<Answer> {
     if (session?.state !== 'valid') return fail(Command.TREE_CONNECT, NtStatus.USER_SESSION_DELETED);
     const name = req.path.slice(req.path.lastIndexOf('\\') + 1);
     const ipc = name.toUpperCase() === 'IPC$';
@@ -457,14 +580,30 @@ export class SmbConnection {
     const encrypt = share?.encrypt === true || session.encrypt;
     if (encrypt && this.negotiated?.cipher === undefined)
       return fail(Command.TREE_CONNECT, NtStatus.ACCESS_DENIED);
+    // The share's directory is opened on first use; one that cannot be opened is not there.
+    let backend: Awaited<ReturnType<ServerContext['backendFor']>>;
+    try {
+      backend = share === undefined ? undefined : await this.server.backendFor(share);
+    } catch {
+      return fail(Command.TREE_CONNECT, NtStatus.BAD_NETWORK_NAME);
+    }
+    const maximalAccess = share?.readOnly === true ? READ_ACCESS : FULL_ACCESS;
     const id = this.nextTreeId++;
-    session.trees.set(id, { id, share: ipc ? 'IPC$' : (share?.name ?? name), ipc, encrypt });
+    session.trees.set(id, {
+      id,
+      share: ipc ? 'IPC$' : (share?.name ?? name),
+      ipc,
+      encrypt,
+      maximalAccess,
+      ...(share === undefined ? {} : { options: share }),
+      ...(backend === undefined ? {} : { backend }),
+    });
     return {
       ...ok(treeConnectResponse, {
         shareType: ipc ? ShareType.PIPE : ShareType.DISK,
         shareFlags: (encrypt ? ShareFlags.ENCRYPT_DATA : 0) | ShareFlags.NO_CACHING,
         capabilities: 0,
-        maximalAccess: share?.readOnly === true ? READ_ACCESS : FULL_ACCESS,
+        maximalAccess,
       }),
       treeId: id,
     };

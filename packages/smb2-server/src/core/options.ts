@@ -1,6 +1,7 @@
 /** What a server is configured with. */
 import type { KdcTransport } from '@postntlm/iakerb';
 import type { KeytabEntry } from '@postntlm/krb5-messages';
+import type { LocalDirectoryBackendOptions } from '../backend/index.js';
 
 export interface ShareOptions {
   /** The share name clients connect to (`\\server\NAME`), case-insensitive. */
@@ -9,7 +10,16 @@ export interface ShareOptions {
   readonly remark?: string;
   /** Every session on this share must be encrypted (unencrypted access is refused). */
   readonly encrypt?: boolean;
+  /** Refuse every write: CREATE asking for a write, delete or overwrite right gets STATUS_ACCESS_DENIED. */
   readonly readOnly?: boolean;
+  /**
+   * The local directory served (through `LocalDirectoryBackend`, which paths cannot escape).
+   * A share without `path` still accepts TREE_CONNECT but serves no files: its CREATEs get
+   * STATUS_BAD_NETWORK_NAME. A `path` that cannot be opened fails TREE_CONNECT the same way.
+   */
+  readonly path?: string;
+  /** Options of the share's `LocalDirectoryBackend` (hidden dot-files, file system name, label). */
+  readonly backend?: LocalDirectoryBackendOptions;
   /** Principals (`alice@REALM`) allowed to connect; default: every authenticated principal. */
   readonly allow?: readonly string[];
 }

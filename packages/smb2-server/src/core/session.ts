@@ -10,12 +10,21 @@ import {
   type SessionKeys,
   type SigningAlgorithmId,
 } from '@postntlm/smb2-protocol';
+import type { ShareBackend } from '../backend/index.js';
+import { OpenTable } from './open.js';
+import type { ShareOptions } from './options.js';
 
 export interface Tree {
   readonly id: number;
   readonly share: string;
   readonly ipc: boolean;
   readonly encrypt: boolean;
+  /** The share's configuration (absent for IPC$). */
+  readonly options?: ShareOptions;
+  /** The share's storage (absent for IPC$ and for shares without `path`). */
+  readonly backend?: ShareBackend;
+  /** The access a share grants at most (TREE_CONNECT MaximalAccess). */
+  readonly maximalAccess: number;
 }
 
 export class Session {
@@ -25,6 +34,8 @@ export class Session {
   /** Encrypt everything of this session (ENCRYPT_DATA). */
   encrypt = false;
   readonly trees = new Map<number, Tree>();
+  /** The session's opens (FileIds of every tree). */
+  readonly opens = new OpenTable();
   /** The 3.1.1 session preauth hash (forked from the connection's at the first SESSION_SETUP). */
   readonly preauth: PreauthHash | undefined;
 
@@ -62,4 +73,11 @@ export interface Negotiated {
   readonly cipher: CipherId | undefined;
   /** The client asked for signing to be required, or we require it (always). */
   readonly clientGuid: Uint8Array;
+  /** The client's NEGOTIATE request values, for FSCTL_VALIDATE_NEGOTIATE_INFO (§3.3.5.15.12). */
+  readonly clientCapabilities: number;
+  readonly clientSecurityMode: number;
+  readonly clientDialects: readonly number[];
+  /** What our NEGOTIATE response said. */
+  readonly serverCapabilities: number;
+  readonly serverSecurityMode: number;
 }

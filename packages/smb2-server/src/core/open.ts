@@ -1,0 +1,80 @@
+/**
+ * Opens (MS-SMB2 §3.3.1.10): what a CREATE returned, keyed by its FileId in the session's
+ * open table, with the per-open state the file commands keep (position, mode, the directory
+ * enumeration's resume point).
+ */
+import type { FileId } from '@postntlm/smb2-protocol';
+import type { OpenHandle, ShareBackend } from '../backend/index.js';
+
+export class Open {
+  /** FilePositionInformation (kept for the client; I/O always carries its offset). */
+  position = 0n;
+  /** FileModeInformation. */
+  mode: number;
+  /** The backend index of the last directory entry returned (QUERY_DIRECTORY continues after it). */
+  resumeAfter: number | undefined;
+  /** A QUERY_DIRECTORY scan has started (its pattern holds until RESTART_SCANS / REOPEN). */
+  scanning = false;
+
+  constructor(
+    readonly fileId: FileId,
+    readonly treeId: number,
+    readonly backend: ShareBackend,
+    readonly handle: OpenHandle,
+    readonly createOptions: number,
+  ) {
+    this.mode = createOptions & MODE_BITS;
+  }
+
+  get isDirectory(): boolean {
+    return this.handle.isDirectory;
+  }
+  get grantedAccess(): number {
+    return this.handle.grantedAccess;
+  }
+}
+
+/** The CreateOptions bits FileModeInformation reports (MS-FSCC §2.4.26). */
+export const MODE_BITS = 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00001000;
+
+/** All 0xFF: "the FileId of the previous CREATE" in a related compound (§3.3.5.2.7.2). */
+export const isAnyFileId = (id: FileId): boolean =>
+  id.persistent === 0xffffffffffffffffn && id.volatile === 0xffffffffffffffffn;
+
+/** An open table: FileIds allocated here, looked up by their volatile part. */
+export class OpenTable {
+  readonly #opens = new Map<bigint, Open>();
+  #next = 1n;
+
+  get size(): number {
+    return this.#opens.size;
+  }
+
+  add(treeId: number, backend: ShareBackend, handle: OpenHandle, createOptions: number): Open {
+    const persistent = this.#next++;
+    const random = crypto.getRandomValues(new Uint8Array(8));
+    const volatile = (new DataView(random.buffer).getBigUint64(0, true) & 0x7fffffffffffffffn) | 1n;
+    const open = new Open({ persistent, volatile }, treeId, backend, handle, createOptions);
+    this.#opens.set(volatile, open);
+    return open;
+  }
+
+  /** The open with this FileId (both parts must match) on `treeId`, or undefined. */
+  get(id: FileId, treeId: number): Open | undefined {
+    const o = this.#opens.get(id.volatile);
+    return o !== undefined && o.fileId.persistent === id.persistent && o.treeId === treeId ? o : undefined;
+  }
+
+  delete(open: Open): void {
+    this.#opens.delete(open.fileId.volatile);
+  }
+
+  /** Removes and closes every open (of one tree, or all), ignoring errors. */
+  async closeAll(treeId?: number): Promise<void> {
+    for (const o of [...this.#opens.values()]) {
+      if (treeId !== undefined && o.treeId !== treeId) continue;
+      this.#opens.delete(o.fileId.volatile);
+      await o.backend.close(o.handle).catch(() => {});
+    }
+  }
+}

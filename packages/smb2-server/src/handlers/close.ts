@@ -1,0 +1,20 @@
+/** CLOSE (MS-SMB2 §3.3.5.10): closes the open; with POSTQUERY_ATTRIB, the attributes just before closing. */
+import { CloseFlags, type CloseRequest, closeResponse } from '@postntlm/smb2-protocol';
+import { type Answer, type HandlerContext, lookupOpen, ok } from './common.js';
+
+export async function handleClose(ctx: HandlerContext, req: CloseRequest): Promise<Answer> {
+  const open = lookupOpen(ctx, req.fileId);
+  ctx.session.opens.delete(open);
+  const info = await open.backend.close(open.handle);
+  const post = (req.flags & CloseFlags.POSTQUERY_ATTRIB) !== 0;
+  return ok(closeResponse, {
+    flags: post ? CloseFlags.POSTQUERY_ATTRIB : 0,
+    creationTime: post ? info.creationTime : 0n,
+    lastAccessTime: post ? info.lastAccessTime : 0n,
+    lastWriteTime: post ? info.lastWriteTime : 0n,
+    changeTime: post ? info.changeTime : 0n,
+    allocationSize: post ? info.allocationSize : 0n,
+    endOfFile: post ? info.endOfFile : 0n,
+    fileAttributes: post ? info.attributes : 0,
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * What every command handler shares: the `Answer` a handler returns (status, body, codec),
+ * the `HandlerContext` the connection passes in (session, tree, the negotiated values, the
+ * related-compound FileId), and the mapping of exceptions to NTSTATUS.
+ */
+import {
+  type BodyCodec,
+  errorResponseFor,
+  type FileId,
+  NtStatus,
+  type Smb2Header,
+} from '@postntlm/smb2-protocol';
+import { SmbStatusError } from '../backend/index.js';
+import { isAnyFileId, type Open } from '../core/open.js';
+import type { ServerContext } from '../core/server-context.js';
+import type { Negotiated, Session, Tree } from '../core/session.js';
+
+/** A handler's answer: a status, and a body with its codec (the ERROR body for failures). */
+export interface Answer {
+  readonly status: number;
+  readonly codec: BodyCodec<unknown>;
+  readonly body: unknown;
+  /** Sign with this session even if the request was not signed (final SESSION_SETUP). */
+  readonly signWith?: Session | undefined;
+  /** The TreeId of the response (TREE_CONNECT's new tree). */
+  readonly treeId?: number;
+  /** The FileId a CREATE produced (for related compounds). */
+  readonly fileId?: FileId;
+}
+
+export const fail = (command: number, status: number, errorData = new Uint8Array(0)): Answer => ({
+  status,
+  codec: errorResponseFor(command) as BodyCodec<unknown>,
+  body: { errorData, errorContexts: [] },
+});
+
+export const ok = <T>(codec: BodyCodec<T>, body: T, status: number = NtStatus.SUCCESS): Answer => ({
+  status,
+  codec: codec as BodyCodec<unknown>,
+  body,
+});
+
+/** Everything a file-command handler may use. */
+export interface HandlerContext {
+  readonly server: ServerContext;
+  readonly negotiated: Negotiated;
+  readonly header: Smb2Header;
+  readonly session: Session;
+  readonly tree: Tree;
+  /** The FileId of the previous CREATE of a related compound (for an all-0xFF FileId). */
+  readonly relatedFileId: FileId | undefined;
+  /** Drops the connection (a failed FSCTL_VALIDATE_NEGOTIATE_INFO). */
+  disconnect(): void;
+}
+
+/** The open a request names; STATUS_FILE_CLOSED when there is none (§3.3.5.2.x). */
+export function lookupOpen(ctx: HandlerContext, id: FileId): Open {
+  const real = isAnyFileId(id) && ctx.relatedFileId !== undefined ? ctx.relatedFileId : id;
+  const open = ctx.session.opens.get(real, ctx.tree.id);
+  if (open === undefined) throw new SmbStatusError(NtStatus.FILE_CLOSED, 'no such open');
+  return open;
+}
+
+/** Throws STATUS_ACCESS_DENIED unless the open was granted one of `bits`. */
+export function needAccess(open: Open, bits: number, what: string): void {
+  if ((open.grantedAccess & bits) === 0)
+    throw new SmbStatusError(NtStatus.ACCESS_DENIED, `${what} needs access 0x${bits.toString(16)}`);
+}
+
+/** The NTSTATUS an exception stands for: its own for `SmbStatusError`, INTERNAL_ERROR otherwise. */
+export function statusOf(e: unknown): number {
+  if (e instanceof SmbStatusError) return e.status;
+  return NtStatus.INTERNAL_ERROR;
+}

@@ -1,0 +1,9 @@
+/** FLUSH (MS-SMB2 §3.3.5.11): fsync through the backend. */
+import { type FlushRequest, flushResponse } from '@postntlm/smb2-protocol';
+import { type Answer, type HandlerContext, lookupOpen, ok } from './common.js';
+
+export async function handleFlush(ctx: HandlerContext, req: FlushRequest): Promise<Answer> {
+  const open = lookupOpen(ctx, req.fileId);
+  await open.backend.flush(open.handle);
+  return ok(flushResponse, {});
+}
