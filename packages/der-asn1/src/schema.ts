@@ -47,6 +47,8 @@ export type Infer<S> = S extends Schema<infer T> ? T : never;
 export abstract class TaggedSchema<T> extends Schema<T> {
   readonly tagIds: readonly number[];
   readonly id: number;
+  /** The identifier octet when the tag number is below 31 (one octet), else -1. */
+  private readonly shortTag: number;
 
   constructor(
     readonly tagClass: TagClass,
@@ -59,6 +61,7 @@ export abstract class TaggedSchema<T> extends Schema<T> {
     }
     this.id = tagId(tagClass, tagNumber);
     this.tagIds = [this.id];
+    this.shortTag = tagNumber < 0x1f ? (tagClass << 6) | (constructed ? 0x20 : 0) | tagNumber : -1;
   }
 
   override matches(id: number): boolean {
@@ -87,6 +90,10 @@ export abstract class TaggedSchema<T> extends Schema<T> {
   encodeElement(writer: ReverseWriter, value: T): void {
     const mark = writer.size;
     this.encodeContent(writer, value);
+    if (this.shortTag >= 0) {
+      writer.writeShortHeader(this.shortTag, writer.size - mark);
+      return;
+    }
     writer.writeLength(writer.size - mark);
     writer.writeTag(this.tagClass, this.constructed, this.tagNumber);
   }

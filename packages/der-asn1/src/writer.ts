@@ -31,7 +31,7 @@ export class ReverseWriter {
   }
 
   writeByte(value: number): void {
-    this.reserve(1);
+    if (this.pos === 0) this.reserve(1);
     this.buffer[--this.pos] = value;
   }
 
@@ -55,6 +55,21 @@ export class ReverseWriter {
       count++;
     }
     this.writeByte(0x80 | count);
+  }
+
+  /**
+   * Writes a DER length and then a one-octet identifier (`lead`: class, constructed bit and a
+   * tag number below 31) in front of what was written: the header of the usual element.
+   */
+  writeShortHeader(lead: number, length: number): void {
+    if (length < 0x80 && this.pos >= 2) {
+      const buffer = this.buffer;
+      buffer[--this.pos] = length;
+      buffer[--this.pos] = lead;
+      return;
+    }
+    this.writeLength(length);
+    this.writeByte(lead);
   }
 
   /** Writes an identifier octet (or octets, for tag numbers >= 31). */

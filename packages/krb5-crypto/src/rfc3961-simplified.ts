@@ -59,6 +59,23 @@ export interface SimplifiedParams {
   readonly macLength: number;
 }
 
+/**
+ * The usage constants n-folded to one AES block, by (usage, kind): they depend on nothing
+ * else, and n-fold costs more than the AES block it feeds. Bounded (usages are few).
+ */
+const foldedConstants = new Map<number, Uint8Array>();
+const FOLDED_CONSTANTS_MAX = 1024;
+
+function foldedUsageConstant(usage: number, kind: number): Uint8Array {
+  const id = (usage >>> 0) * 256 + kind;
+  let block = foldedConstants.get(id);
+  if (block === undefined) {
+    block = nfold(usageConstant(usage, kind), BLOCK * 8);
+    if (foldedConstants.size < FOLDED_CONSTANTS_MAX) foldedConstants.set(id, block);
+  }
+  return block;
+}
+
 function derive(
   backend: CryptoBackend,
   p: SimplifiedParams,
@@ -66,7 +83,51 @@ function derive(
   usage: number,
   kind: number,
 ): Uint8Array {
-  return deriveRandomAes(backend, key.bytes, usageConstant(usage, kind), p.keyLength);
+  // A copy: the cached block must not reach a backend that could write into its input.
+  return deriveRandomAes(backend, key.bytes, foldedUsageConstant(usage, kind).slice(), p.keyLength);
+}
+
+/**
+ * Ke and Ki of (key, usage) together: the two DR chains (RFC 3961 §5.3) run side by side,
+ * one two-block ECB call per step instead of one call per block. Same bytes as `derive`.
+ */
+function deriveKeKi(
+  backend: CryptoBackend,
+  p: SimplifiedParams,
+  key: Key,
+  usage: number,
+): { ke: Uint8Array; ki: Uint8Array } {
+  const length = p.keyLength;
+  const ke = new Uint8Array(length);
+  const ki = new Uint8Array(length);
+  let blocks: Uint8Array = new Uint8Array(2 * BLOCK);
+  blocks.set(foldedUsageConstant(usage, KE_CONSTANT));
+  blocks.set(foldedUsageConstant(usage, KI_CONSTANT), BLOCK);
+  for (let filled = 0; filled < length; filled += BLOCK) {
+    blocks = backend.aesEcbEncrypt(key.bytes, blocks);
+    const take = Math.min(BLOCK, length - filled);
+    ke.set(blocks.subarray(0, take), filled);
+    ki.set(blocks.subarray(BLOCK, BLOCK + take), filled);
+  }
+  return { ke, ki };
+}
+
+/** The usage's Ke and Ki, derived on first use (both at once when both are missing). */
+function encryptionKeys(
+  backend: CryptoBackend,
+  p: SimplifiedParams,
+  key: Key,
+  usage: number,
+): { encKey: Uint8Array; intKey: Uint8Array } {
+  const u = usageKeys(key, usage);
+  if (u.ke === undefined && u.ki === undefined) {
+    const both = deriveKeKi(backend, p, key, usage);
+    u.ke = both.ke;
+    u.ki = both.ki;
+  }
+  u.ke ??= derive(backend, p, key, usage, KE_CONSTANT);
+  u.ki ??= derive(backend, p, key, usage, KI_CONSTANT);
+  return { encKey: u.ke, intKey: u.ki };
 }
 
 export function simplifiedEncrypt(
@@ -77,11 +138,7 @@ export function simplifiedEncrypt(
   plaintext: Uint8Array,
   confounder: Uint8Array,
 ): Uint8Array {
-  const u = usageKeys(key, usage);
-  u.ke ??= derive(backend, p, key, usage, KE_CONSTANT);
-  const encKey = u.ke;
-  u.ki ??= derive(backend, p, key, usage, KI_CONSTANT);
-  const intKey = u.ki;
+  const { encKey, intKey } = encryptionKeys(backend, p, key, usage);
   const length = BLOCK + plaintext.length;
   // confounder | plaintext, zero-padded, in scratch space; the cipher's output buffer gets
   // room for the tag (an extra zero block costs one AES block, less than a copy).
@@ -110,11 +167,7 @@ export function simplifiedDecrypt(
       `ciphertext too short: ${ciphertext.length} bytes, need at least ${BLOCK + p.macLength}`,
     );
   }
-  const u = usageKeys(key, usage);
-  u.ke ??= derive(backend, p, key, usage, KE_CONSTANT);
-  const encKey = u.ke;
-  u.ki ??= derive(backend, p, key, usage, KI_CONSTANT);
-  const intKey = u.ki;
+  const { encKey, intKey } = encryptionKeys(backend, p, key, usage);
   const split = ciphertext.length - p.macLength;
   const scratch = takeScratch(Math.ceil(split / BLOCK) * BLOCK);
   let plain: Uint8Array;

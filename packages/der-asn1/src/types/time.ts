@@ -13,8 +13,13 @@ function digits(input: Uint8Array, at: number, count: number): number {
   return value;
 }
 
-function pad(value: number, width: number): string {
-  return String(value).padStart(width, '0');
+/** Writes `value` as `width` decimal digits, zero-padded (the writer fills backwards). */
+function writeDigits(writer: ReverseWriter, value: number, width: number): void {
+  let rest = value;
+  for (let i = 0; i < width; i++) {
+    writer.writeByte(0x30 + (rest % 10));
+    rest = Math.floor(rest / 10);
+  }
 }
 
 /**
@@ -66,20 +71,27 @@ export class GeneralizedTimeSchema extends TaggedSchema<Date> {
     }
     const year = value.getUTCFullYear();
     if (year < 0 || year > 9999) throw new EncodeError(`${this.typeName} year ${year} is outside 0000..9999`);
-    let text =
-      pad(year, 4) +
-      pad(value.getUTCMonth() + 1, 2) +
-      pad(value.getUTCDate(), 2) +
-      pad(value.getUTCHours(), 2) +
-      pad(value.getUTCMinutes(), 2) +
-      pad(value.getUTCSeconds(), 2);
+    // Written backwards, straight into the writer (no string or array in between):
+    // Z, [.fff without trailing zeros], ss mm hh DD MM YYYY.
+    writer.writeByte(0x5a);
     // KerberosTime carries whole seconds; the microseconds travel in a separate field.
     const millis = value.getUTCMilliseconds();
-    if (!this.kerberos && millis !== 0) text += `.${pad(millis, 3).replace(/0+$/, '')}`;
-    text += 'Z';
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    writer.writeBytes(bytes);
+    if (!this.kerberos && millis !== 0) {
+      let fraction = millis;
+      let width = 3;
+      while (fraction % 10 === 0) {
+        fraction /= 10;
+        width--;
+      }
+      writeDigits(writer, fraction, width);
+      writer.writeByte(0x2e);
+    }
+    writeDigits(writer, value.getUTCSeconds(), 2);
+    writeDigits(writer, value.getUTCMinutes(), 2);
+    writeDigits(writer, value.getUTCHours(), 2);
+    writeDigits(writer, value.getUTCDate(), 2);
+    writeDigits(writer, value.getUTCMonth() + 1, 2);
+    writeDigits(writer, year, 4);
   }
 }
 

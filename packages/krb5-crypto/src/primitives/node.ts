@@ -74,6 +74,37 @@ const aesName = (key: Bytes, mode: string): string => `aes-${key.length * 8}-${m
  */
 export const JS_HMAC_MAX: Readonly<Partial<Record<HashAlgorithm, number>>> = { sha1: 1024, sha256: 512 };
 
+/** Block and digest sizes (bytes) of the hashes, for HMAC from cached pads (RFC 2104). */
+const HASH_BLOCK: Readonly<Record<HashAlgorithm, number>> = {
+  md5: 64,
+  sha1: 64,
+  sha256: 64,
+  sha384: 128,
+  sha512: 128,
+};
+const HASH_SIZE: Readonly<Record<HashAlgorithm, number>> = {
+  md5: 16,
+  sha1: 20,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+};
+
+/**
+ * Longest input for which an OpenSSL HMAC is computed as two one-shot hashes over cached
+ * padded keys, H(K ^ opad | H(K ^ ipad | data)), rather than through a node:crypto Hmac
+ * object: that object costs an OpenSSL HMAC init per call, and each one is a wrapper with a
+ * weak handle that makes the next young-generation GC slower. Longer inputs are copied
+ * once more than the Hmac object would need, so they keep using it.
+ */
+const ONE_SHOT_HMAC_MAX = 16 * 1024;
+
+/** The cached padded keys for one-shot HMAC: K ^ ipad and K ^ opad, one hash block each. */
+interface PaddedKeys {
+  readonly inner: Uint8Array;
+  readonly outer: Uint8Array;
+}
+
 /** What this backend uses of a node:crypto Cipheriv / Decipheriv. */
 interface BlockCipher {
   update(data: Uint8Array): Uint8Array;
@@ -93,6 +124,7 @@ interface KeyEntry {
   readonly bytes: Uint8Array;
   readonly contexts: { [kind in ContextKind]?: KeptCipher | undefined };
   readonly pads: Partial<Record<JsHmacAlgorithm, HmacPads>>;
+  readonly padded: Partial<Record<HashAlgorithm, PaddedKeys>>;
 }
 
 /** Whether `a` and `b` hold the same bytes; no early exit (the bytes are key material). */
@@ -113,6 +145,19 @@ const KEPT_CBC_ENCRYPT_MAX = 16 * 1024;
 /** The reusable buffer for whitening CBC input; it holds plaintext, so it is wiped after each use. */
 const whitenBuffer = new Uint8Array(KEPT_CBC_ENCRYPT_MAX);
 
+/** The reusable buffer for one-shot HMAC input (padded key | data); wiped after each use. */
+const hmacBuffer = new Uint8Array(128 + ONE_SHOT_HMAC_MAX);
+
+function paddedKeys(key: Bytes, block: number): PaddedKeys {
+  const inner = new Uint8Array(block).fill(0x36);
+  const outer = new Uint8Array(block).fill(0x5c);
+  for (let i = 0; i < key.length; i++) {
+    inner[i]! ^= key[i]!;
+    outer[i]! ^= key[i]!;
+  }
+  return { inner, outer };
+}
+
 /**
  * Builds the node:crypto backend, or returns undefined when node:crypto is unavailable
  * (browsers, Deno without node compat, workers). Call once and keep the result.
@@ -129,7 +174,7 @@ export function createNodeBackend(): CryptoBackend | undefined {
     let entry = keys.get(key);
     if (entry === undefined || !sameBytes(entry.bytes, key)) {
       // A copy, also when the key is a Buffer (whose slice() would be a view).
-      entry = { bytes: new Uint8Array(key), contexts: {}, pads: {} };
+      entry = { bytes: new Uint8Array(key), contexts: {}, pads: {}, padded: {} };
       keys.set(key, entry);
     }
     return entry;
@@ -267,6 +312,34 @@ export function createNodeBackend(): CryptoBackend | undefined {
           entry.pads[alg] = pads;
         }
         return hmacWithPads(pads, data);
+      }
+      const block = HASH_BLOCK[algorithm];
+      if (oneShotHash !== undefined && data.length <= ONE_SHOT_HMAC_MAX && key.length <= block) {
+        const hash = oneShotHash;
+        const entry = entryFor(key);
+        let padded = entry.padded[algorithm];
+        if (padded === undefined) {
+          padded = paddedKeys(key, block);
+          entry.padded[algorithm] = padded;
+        }
+        const pads = padded;
+        return native('hmac', () => {
+          const innerLength = block + data.length;
+          const outerLength = block + HASH_SIZE[algorithm];
+          try {
+            const input = hmacBuffer.subarray(0, innerLength);
+            input.set(pads.inner);
+            input.set(data, block);
+            const inner = hash(algorithm, input, 'buffer');
+            const outerInput = hmacBuffer.subarray(0, outerLength);
+            outerInput.set(pads.outer);
+            outerInput.set(inner, block);
+            inner.fill(0);
+            return view(hash(algorithm, outerInput, 'buffer'));
+          } finally {
+            hmacBuffer.fill(0, 0, Math.max(innerLength, outerLength));
+          }
+        });
       }
       return native('hmac', () => view(c.createHmac(algorithm, key).update(data).digest()));
     },

@@ -127,6 +127,7 @@ function encodeReply(r: ReplyContents): Uint8Array {
   });
   const rep = {
     pvno: 5,
+    msgType: r.kind === 'as' ? 11 : 13,
     ...(r.padata === undefined ? {} : { padata: r.padata }),
     crealm: r.crealm,
     cname: r.repCname,
@@ -138,7 +139,7 @@ function encodeReply(r: ReplyContents): Uint8Array {
     },
   };
   part.fill(0); // it holds the session key
-  return r.kind === 'as' ? encode(AsRep, { ...rep, msgType: 11 }) : encode(TgsRep, { ...rep, msgType: 13 });
+  return r.kind === 'as' ? encode(AsRep, rep) : encode(TgsRep, rep);
 }
 
 /** A KRB-ERROR with the fields MIT's clients print from: stime/susec, realm, sname, crealm/cname, e-text, e-data. */

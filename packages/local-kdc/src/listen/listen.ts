@@ -7,6 +7,7 @@ import { createSocket } from 'node:dgram';
 import { chmod } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import type { Kdc } from '../kdc/kdc.js';
+import { literalLookup } from './datagram.js';
 import { type KdcListener, ListenerBuilder } from './listener.js';
 import type { ServeOptions } from './serve.js';
 import { removeStaleSocket } from './unix-path.js';
@@ -65,7 +66,7 @@ export async function listen(kdc: Kdc, options: ListenOptions): Promise<KdcListe
     }
     if (options.udp !== undefined) {
       const { port = 0, host = '127.0.0.1' } = options.udp;
-      const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+      const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', lookup: literalLookup });
       builder.addDatagramSocket(socket);
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);

@@ -6,6 +6,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { fstatSync } from 'node:fs';
 import type { Server } from 'node:net';
 import type { Kdc } from '../kdc/kdc.js';
+import { literalLookup } from './datagram.js';
 import { SystemdActivationError } from './errors.js';
 import { type KdcListener, ListenerBuilder } from './listener.js';
 import type { ServeOptions } from './serve.js';
@@ -36,7 +37,7 @@ function unsupported(s: SystemdFd, why: string, cause?: unknown): SystemdActivat
  * refuses synchronously (ERR_INVALID_FD_TYPE) an fd that is not UDP, without touching it.
  */
 function adoptDatagram(s: SystemdFd, family: 'udp4' | 'udp6'): UdpSocket | undefined {
-  const socket = createSocket(family);
+  const socket = createSocket({ type: family, lookup: literalLookup });
   try {
     socket.bind({ fd: s.fd });
   } catch (e) {
