@@ -4,7 +4,7 @@
  * its command's handler; the answers joined, signed or encrypted, and framed back. Session
  * commands (NEGOTIATE, SESSION_SETUP with Kerberos and IAKerb through SPNEGO, never NTLM,
  * LOGOFF, TREE_CONNECT, TREE_DISCONNECT, ECHO) are handled here; the file commands by
- * src/handlers/* over the share's backend. Related compounds (§3.3.5.2.7.2): SessionId,
+ * src/handlers/* over the share's backend (on IPC$: named pipes, src/handlers/pipe.ts). Related compounds (§3.3.5.2.7.2): SessionId,
  * TreeId and an all-0xFF FileId stand for the previous request's, and an error propagates
  * down the chain. CANCEL gets no response; CHANGE_NOTIFY answers STATUS_NOT_SUPPORTED.
  */
@@ -589,6 +589,8 @@ export class SmbConnection {
     }
     const maximalAccess = share?.readOnly === true ? READ_ACCESS : FULL_ACCESS;
     const id = this.nextTreeId++;
+    // `\\host\share`: the host part, for srvsvc's server name.
+    const host = /^\\\\([^\\]+)\\/.exec(req.path)?.[1];
     session.trees.set(id, {
       id,
       share: ipc ? 'IPC$' : (share?.name ?? name),
@@ -597,6 +599,7 @@ export class SmbConnection {
       maximalAccess,
       ...(share === undefined ? {} : { options: share }),
       ...(backend === undefined ? {} : { backend }),
+      ...(host === undefined || host === '' ? {} : { host }),
     });
     return {
       ...ok(treeConnectResponse, {

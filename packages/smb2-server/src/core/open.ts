@@ -1,10 +1,11 @@
 /**
  * Opens (MS-SMB2 §3.3.1.10): what a CREATE returned, keyed by its FileId in the session's
  * open table, with the per-open state the file commands keep (position, mode, the directory
- * enumeration's resume point).
+ * enumeration's resume point). A `PipeOpen` is a named pipe opened on IPC$ (srvsvc).
  */
 import type { FileId } from '@postntlm/smb2-protocol';
 import type { OpenHandle, ShareBackend } from '../backend/index.js';
+import type { RpcPipe } from '../rpc/index.js';
 
 export class Open {
   /** FilePositionInformation (kept for the client; I/O always carries its offset). */
@@ -34,6 +35,21 @@ export class Open {
   }
 }
 
+/** A named pipe opened on an IPC$ tree: the DCE/RPC endpoint behind it. */
+export class PipeOpen {
+  /** The RPC layer refused the client's bytes: only CLOSE is left (STATUS_PIPE_DISCONNECTED). */
+  disconnected = false;
+
+  constructor(
+    readonly fileId: FileId,
+    readonly treeId: number,
+    /** The pipe name as opened, lower case, without a leading backslash (`srvsvc`). */
+    readonly name: string,
+    readonly pipe: RpcPipe,
+    readonly grantedAccess: number,
+  ) {}
+}
+
 /** The CreateOptions bits FileModeInformation reports (MS-FSCC §2.4.26). */
 export const MODE_BITS = 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00001000;
 
@@ -43,29 +59,54 @@ export const isAnyFileId = (id: FileId): boolean =>
 
 /** An open table: FileIds allocated here, looked up by their volatile part. */
 export class OpenTable {
-  readonly #opens = new Map<bigint, Open>();
+  readonly #opens = new Map<bigint, Open | PipeOpen>();
   #next = 1n;
 
   get size(): number {
     return this.#opens.size;
   }
 
-  add(treeId: number, backend: ShareBackend, handle: OpenHandle, createOptions: number): Open {
+  #newId(): FileId {
     const persistent = this.#next++;
-    const random = crypto.getRandomValues(new Uint8Array(8));
-    const volatile = (new DataView(random.buffer).getBigUint64(0, true) & 0x7fffffffffffffffn) | 1n;
-    const open = new Open({ persistent, volatile }, treeId, backend, handle, createOptions);
-    this.#opens.set(volatile, open);
+    for (;;) {
+      const random = crypto.getRandomValues(new Uint8Array(8));
+      const volatile = (new DataView(random.buffer).getBigUint64(0, true) & 0x7fffffffffffffffn) | 1n;
+      if (!this.#opens.has(volatile)) return { persistent, volatile };
+    }
+  }
+
+  add(treeId: number, backend: ShareBackend, handle: OpenHandle, createOptions: number): Open {
+    const open = new Open(this.#newId(), treeId, backend, handle, createOptions);
+    this.#opens.set(open.fileId.volatile, open);
     return open;
   }
 
-  /** The open with this FileId (both parts must match) on `treeId`, or undefined. */
+  /** A named pipe open on an IPC$ tree. */
+  addPipe(treeId: number, name: string, pipe: RpcPipe, grantedAccess: number): PipeOpen {
+    const open = new PipeOpen(this.#newId(), treeId, name, pipe, grantedAccess);
+    this.#opens.set(open.fileId.volatile, open);
+    return open;
+  }
+
+  /** The file open with this FileId (both parts must match) on `treeId`, or undefined. */
   get(id: FileId, treeId: number): Open | undefined {
+    const o = this.getAny(id, treeId);
+    return o instanceof Open ? o : undefined;
+  }
+
+  /** The pipe open with this FileId on `treeId`, or undefined. */
+  getPipe(id: FileId, treeId: number): PipeOpen | undefined {
+    const o = this.getAny(id, treeId);
+    return o instanceof PipeOpen ? o : undefined;
+  }
+
+  /** The open (file or pipe) with this FileId on `treeId`, or undefined. */
+  getAny(id: FileId, treeId: number): Open | PipeOpen | undefined {
     const o = this.#opens.get(id.volatile);
     return o !== undefined && o.fileId.persistent === id.persistent && o.treeId === treeId ? o : undefined;
   }
 
-  delete(open: Open): void {
+  delete(open: Open | PipeOpen): void {
     this.#opens.delete(open.fileId.volatile);
   }
 
@@ -74,7 +115,7 @@ export class OpenTable {
     for (const o of [...this.#opens.values()]) {
       if (treeId !== undefined && o.treeId !== treeId) continue;
       this.#opens.delete(o.fileId.volatile);
-      await o.backend.close(o.handle).catch(() => {});
+      if (o instanceof Open) await o.backend.close(o.handle).catch(() => {});
     }
   }
 }

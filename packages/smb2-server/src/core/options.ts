@@ -50,6 +50,11 @@ export interface SmbServerOptions {
   readonly serverGuid?: Uint8Array;
   /** Called for every NTLMSSP attempt (also kept in `SmbServer.ntlmAttempts`). */
   readonly onNtlmAttempt?: (attempt: NtlmAttempt) => void;
+  /**
+   * The server name srvsvc reports (NetrServerGetInfo); default: the host of the client's
+   * TREE_CONNECT path to IPC$ (`\\files.test\IPC$` → `files.test`).
+   */
+  readonly serverName?: string;
   /** Largest read, write and transact size offered (default 8 MiB). */
   readonly maxIoSize?: number;
 }

@@ -25,6 +25,8 @@ export interface Tree {
   readonly backend?: ShareBackend;
   /** The access a share grants at most (TREE_CONNECT MaximalAccess). */
   readonly maximalAccess: number;
+  /** The server name of the TREE_CONNECT path (`\\files.test\IPC$` → `files.test`), if any. */
+  readonly host?: string;
 }
 
 export class Session {

@@ -1,8 +1,10 @@
 /** CLOSE (MS-SMB2 §3.3.5.10): closes the open; with POSTQUERY_ATTRIB, the attributes just before closing. */
 import { CloseFlags, type CloseRequest, closeResponse } from '@postntlm/smb2-protocol';
 import { type Answer, type HandlerContext, lookupOpen, ok } from './common.js';
+import { pipeClose } from './pipe.js';
 
 export async function handleClose(ctx: HandlerContext, req: CloseRequest): Promise<Answer> {
+  if (ctx.tree.ipc) return pipeClose(ctx, req);
   const open = lookupOpen(ctx, req.fileId);
   ctx.session.opens.delete(open);
   const info = await open.backend.close(open.handle);

@@ -11,7 +11,7 @@ import {
   type Smb2Header,
 } from '@postntlm/smb2-protocol';
 import { SmbStatusError } from '../backend/index.js';
-import { isAnyFileId, type Open } from '../core/open.js';
+import { isAnyFileId, Open } from '../core/open.js';
 import type { ServerContext } from '../core/server-context.js';
 import type { Negotiated, Session, Tree } from '../core/session.js';
 
@@ -53,11 +53,16 @@ export interface HandlerContext {
   disconnect(): void;
 }
 
-/** The open a request names; STATUS_FILE_CLOSED when there is none (§3.3.5.2.x). */
+/**
+ * The file open a request names; STATUS_FILE_CLOSED when there is none (§3.3.5.2.x),
+ * STATUS_INVALID_DEVICE_REQUEST when it is a named pipe.
+ */
 export function lookupOpen(ctx: HandlerContext, id: FileId): Open {
   const real = isAnyFileId(id) && ctx.relatedFileId !== undefined ? ctx.relatedFileId : id;
-  const open = ctx.session.opens.get(real, ctx.tree.id);
+  const open = ctx.session.opens.getAny(real, ctx.tree.id);
   if (open === undefined) throw new SmbStatusError(NtStatus.FILE_CLOSED, 'no such open');
+  // A named pipe (IPC$) does not do what the file commands ask.
+  if (!(open instanceof Open)) throw new SmbStatusError(NtStatus.INVALID_DEVICE_REQUEST, 'a pipe');
   return open;
 }
 

@@ -3,6 +3,7 @@
  * options, access and share modes are the backend's), refuses write access on read-only
  * shares, answers the MxAc and QFid create contexts and grants no oplock (OplockLevel NONE)
  * and no lease or durable handle: the RqLs, DHnQ, DH2Q and other contexts are ignored.
+ * On IPC$, named pipes (./pipe.ts).
  */
 import {
   AccessMask,
@@ -17,6 +18,7 @@ import {
 } from '@postntlm/smb2-protocol';
 import { mapGenericAccess, SmbStatusError } from '../backend/index.js';
 import { type Answer, fail, type HandlerContext, ok } from './common.js';
+import { pipeCreate } from './pipe.js';
 
 /** Rights a read-only share never grants. */
 const WRITE_RIGHTS =
@@ -31,8 +33,8 @@ const WRITE_RIGHTS =
 
 export async function handleCreate(ctx: HandlerContext, req: CreateRequest): Promise<Answer> {
   const { tree } = ctx;
-  // IPC$ pipes are not served yet (srvsvc comes with the RPC layer).
-  if (tree.ipc) return fail(Command.CREATE, NtStatus.OBJECT_NAME_NOT_FOUND);
+  // IPC$: named pipes (srvsvc).
+  if (tree.ipc) return pipeCreate(ctx, req);
   const backend = tree.backend;
   if (backend === undefined) return fail(Command.CREATE, NtStatus.BAD_NETWORK_NAME);
   if (req.impersonationLevel > ImpersonationLevel.DELEGATE)

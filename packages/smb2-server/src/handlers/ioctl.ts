@@ -2,8 +2,9 @@
  * IOCTL (MS-SMB2 §3.3.5.15): FSCTL_VALIDATE_NEGOTIATE_INFO (§3.3.5.15.12: answered for
  * 2.x–3.0.2 from the remembered NEGOTIATE; any mismatch, or a 3.1.1 connection, drops the
  * connection), FSCTL_DFS_GET_REFERRALS(_EX) → STATUS_NOT_FOUND (no DFS, as Samba answers
- * without it), FSCTL_PIPE_TRANSCEIVE → STATUS_NOT_SUPPORTED (no pipes yet); a non-FSCTL
- * request → STATUS_NOT_SUPPORTED; other FSCTLs → STATUS_INVALID_DEVICE_REQUEST.
+ * without it), FSCTL_PIPE_TRANSCEIVE and PIPE_WAIT on IPC$ (./pipe.ts; on a disk share
+ * STATUS_NOT_SUPPORTED); a non-FSCTL request → STATUS_NOT_SUPPORTED; other
+ * FSCTLs → STATUS_INVALID_DEVICE_REQUEST.
  */
 import {
   Command,
@@ -18,6 +19,7 @@ import {
   validateNegotiateInfoResponse,
 } from '@postntlm/smb2-protocol';
 import { type Answer, fail, type HandlerContext, lookupOpen, ok } from './common.js';
+import { pipeIoctl } from './pipe.js';
 
 /** The dialect our NEGOTIATE would pick from `dialects` (the server's preference order). */
 export type DialectChooser = (dialects: readonly number[]) => number | undefined;
@@ -37,7 +39,7 @@ export async function handleIoctl(
     case Fsctl.PIPE_TRANSCEIVE:
     case Fsctl.PIPE_PEEK:
     case Fsctl.PIPE_WAIT:
-      return fail(Command.IOCTL, NtStatus.NOT_SUPPORTED);
+      return pipeIoctl(ctx, req);
     default:
       // A handle-based FSCTL on an unknown FileId is FILE_CLOSED before anything else.
       lookupOpen(ctx, req.fileId);

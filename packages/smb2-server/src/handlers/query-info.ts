@@ -9,7 +9,7 @@
  * Buffer sizes (§3.3.5.20.1–3): a value larger than OutputBufferLength is truncated with
  * STATUS_BUFFER_OVERFLOW when the class has a variable part and its fixed part fits,
  * STATUS_INFO_LENGTH_MISMATCH otherwise; a security descriptor that does not fit is
- * STATUS_BUFFER_TOO_SMALL with the needed size (4 bytes) as ErrorData.
+ * STATUS_BUFFER_TOO_SMALL with the needed size (4 bytes) as ErrorData. Pipes: ./pipe.ts.
  */
 import {
   AccessMask,
@@ -33,6 +33,7 @@ import {
 import type { FileInfo } from '../backend/index.js';
 import type { Open } from '../core/open.js';
 import { type Answer, fail, type HandlerContext, lookupOpen, needAccess, ok } from './common.js';
+import { pipeQueryInfo } from './pipe.js';
 
 /** Fixed-part sizes of the classes with a variable part (a truncated answer needs this much). */
 const VARIABLE_FIXED: ReadonlyMap<string, number> = new Map([
@@ -51,6 +52,7 @@ const ATTRIBUTE_CLASSES: ReadonlySet<number> = new Set([
 ]);
 
 export async function handleQueryInfo(ctx: HandlerContext, req: QueryInfoRequest): Promise<Answer> {
+  if (ctx.tree.ipc) return pipeQueryInfo(ctx, req);
   const open = lookupOpen(ctx, req.fileId);
   let bytes: Uint8Array;
   switch (req.infoType) {
