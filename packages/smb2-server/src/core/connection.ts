@@ -190,6 +190,7 @@ export class SmbConnection {
       encryptedFor = session;
     }
     const replies: Uint8Array[] = [];
+    const signers: (Session | undefined)[] = [];
     let encryptReply = encryptedFor;
     const compound: CompoundState = { sessionId: 0n, treeId: 0, fileId: undefined, status: NtStatus.SUCCESS };
     for (const span of splitCompound(plain)) {
@@ -197,11 +198,13 @@ export class SmbConnection {
       const { reply, session } = await this.handleMessage(message, encryptedFor !== undefined, compound);
       if (reply === undefined) continue;
       replies.push(reply);
+      signers.push(session);
       if (encryptReply === undefined && session?.encrypt === true && session.state === 'valid')
         encryptReply = session;
     }
     if (replies.length === 0) return;
     let out = joinCompound(replies);
+    if (replies.length > 1) this.resignCompound(out, signers);
     if (encryptReply?.keys?.serverToClientKey !== undefined && this.negotiated?.cipher !== undefined) {
       out = encryptMessage({
         cipher: this.negotiated.cipher,
@@ -389,6 +392,21 @@ export class SmbConnection {
   private chooseDialect(dialects: readonly number[]): number | undefined {
     const offered = this.server.options.dialects ?? DEFAULT_DIALECTS;
     return offered.find((d) => dialects.includes(d));
+  }
+
+  /**
+   * Joining a compound sets each reply's NextCommand and pads it, which the signature covers
+   * (§3.3.4.1.1: padding included): sign the signed replies again, in place, as joined.
+   */
+  private resignCompound(frame: Uint8Array, signers: readonly (Session | undefined)[]): void {
+    const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    splitCompound(frame).forEach((span, i) => {
+      const signed = (view.getUint32(span.start + 16, true) & HeaderFlags.SIGNED) !== 0;
+      const key = signers[i]?.keys?.signingKey;
+      if (signed && key !== undefined && this.negotiated !== undefined) {
+        signMessage(frame.subarray(span.start, span.end), key, this.negotiated.signing);
+      }
+    });
   }
 
   /** The response message: header fields echoed, credits granted, signed when the session signs. */
