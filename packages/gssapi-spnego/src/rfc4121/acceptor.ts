@@ -211,12 +211,23 @@ export class Krb5Acceptor {
       );
 
     // GSS checksum 0x8003 (RFC 4121 §4.1.1).
-    if (auth.cksum === undefined || auth.cksum.cksumtype !== GSS_CHECKSUM_TYPE)
+    // No checksum at all: some SMB clients (impacket among them) send none, and MS-KILE and MIT
+    // accept that as "no flags". Channel bindings cannot be proved then, so an acceptor
+    // configured with bindings still refuses it.
+    if (auth.cksum === undefined && this.options.channelBindings !== undefined)
       throw new GssKerberosError(
         ErrorCode.KRB_AP_ERR_INAPP_CKSUM,
-        'authenticator lacks the GSS checksum (0x8003)',
+        'authenticator has no GSS checksum, so it cannot carry the required channel bindings',
       );
-    const gss = decodeGssChecksum(auth.cksum.checksum);
+    if (auth.cksum !== undefined && auth.cksum.cksumtype !== GSS_CHECKSUM_TYPE)
+      throw new GssKerberosError(
+        ErrorCode.KRB_AP_ERR_INAPP_CKSUM,
+        `authenticator checksum type ${auth.cksum.cksumtype} is not the GSS checksum (0x8003)`,
+      );
+    const gss: GssChecksum =
+      auth.cksum === undefined
+        ? { bindings: new Uint8Array(16), flags: 0, extensions: [] }
+        : decodeGssChecksum(auth.cksum.checksum);
     if (this.options.channelBindings !== undefined) {
       const expected = channelBindingHash(this.options.channelBindings);
       if (!equalBytes(expected, gss.bindings))
