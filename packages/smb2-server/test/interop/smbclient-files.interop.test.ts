@@ -7,63 +7,34 @@
  * writes; a share without `path` serves nothing. The files on disk are checked after each step.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { engineTransport } from '@postntlm/iakerb';
-import { requireCommand, run } from '@postntlm/interop';
-import { cryptoRandom } from '@postntlm/krb5-client';
-import {
-  createKdc,
-  currentKeys,
-  generateRealm,
-  type KdcListener,
-  listen,
-  MemoryPrincipalStore,
-} from '@postntlm/local-kdc';
+import { run } from '@postntlm/interop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmbServer, type SmbServer } from '../../src/index.js';
+import { startTestRealm, type TestRealm } from './realm.js';
 
-let dir: string;
+let t: TestRealm;
 let local: string;
 let served: string;
 let encServed: string;
 let roServed: string;
-let kdcListener: KdcListener;
 let server: SmbServer;
 let port: number;
-let env: Record<string, string>;
-const realm = generateRealm(cryptoRandom);
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
-  requireCommand('smbclient');
-  requireCommand('kinit');
-  dir = await mkdtemp(join(tmpdir(), 'smb2-server-files-'));
-  local = join(dir, 'local');
-  served = join(dir, 'served');
-  encServed = join(dir, 'enc');
-  roServed = join(dir, 'ro');
+  t = await startTestRealm('smb2-server-files-');
+  local = join(t.dir, 'local');
+  served = join(t.dir, 'served');
+  encServed = join(t.dir, 'enc');
+  roServed = join(t.dir, 'ro');
   for (const d of [local, served, encServed, roServed]) await mkdir(d);
   await writeFile(join(roServed, 'readme.txt'), 'read only\n');
-  const store = new MemoryPrincipalStore(realm);
-  await store.addPrincipal(`krbtgt/${realm}`, { randomKey: true });
-  await store.addPrincipal('alice', { password: 'alice-Passw0rd' });
-  const cifs = await store.addPrincipal('cifs/files.test', {
-    randomKey: true,
-    attributes: { noAuthDataRequired: true },
-  });
-  const kdc = createKdc({ realm, store });
-  kdcListener = await listen(kdc, { udp: {} });
-  const keytab = currentKeys(cifs).map((k) => ({
-    principal: cifs.principal,
-    timestamp: new Date(0),
-    kvno: k.kvno,
-    key: { enctype: k.key.enctype, bytes: k.key.bytes },
-  }));
   server = createSmbServer({
-    keytab,
-    iakerb: { realm, kdc: engineTransport(kdc) },
+    keytab: t.keytab,
+    iakerb: { realm: t.realm, kdc: engineTransport(t.kdc) },
     shares: [
       { name: 'files', path: served },
       { name: 'encfiles', path: encServed, encrypt: true },
@@ -72,37 +43,22 @@ beforeAll(async () => {
     ],
   });
   ({ port } = await server.listen({ port: 0 }));
-  await writeFile(
-    join(dir, 'krb5.conf'),
-    `[libdefaults]\n default_realm = ${realm}\n dns_lookup_kdc = false\n rdns = false\n[realms]\n ${realm} = {\n  kdc = 127.0.0.1:${kdcListener.udpPort}\n }\n[domain_realm]\n files.test = ${realm}\n`,
-  );
-  await writeFile(join(dir, 'smb.conf'), '[global]\n client min protocol = SMB2_02\n');
-  env = { KRB5_CONFIG: join(dir, 'krb5.conf'), KRB5CCNAME: `FILE:${join(dir, 'cc')}` };
-  const k = await run('kinit', ['alice'], { env, input: 'alice-Passw0rd\n' });
-  expect(k.code, k.stderr).toBe(0);
   await writeFile(join(local, 'small.txt'), 'hello from smbclient\n');
   await writeFile(join(local, 'big.bin'), randomBytes(20 << 20));
 }, 60_000);
 
 afterAll(async () => {
   await server?.close();
-  await kdcListener?.close();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  await t?.close();
 });
 
 async function smb(share: string, dialect: string, commands: string, protection = 'sign') {
   const r = await run(
     'smbclient',
     [
-      '-s',
-      join(dir, 'smb.conf'),
+      ...t.smbclientArgs(port),
       `//files.test/${share}`,
-      '-I',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '--use-kerberos=required',
-      `--use-krb5-ccache=${join(dir, 'cc')}`,
+      ...t.kerberos,
       '-m',
       dialect,
       `--client-protection=${protection}`,
@@ -111,7 +67,7 @@ async function smb(share: string, dialect: string, commands: string, protection 
       '-c',
       commands,
     ],
-    { env, timeoutMs: 60_000, cwd: local },
+    { env: t.env, timeoutMs: 60_000, cwd: local },
   );
   const out = `${r.stdout}\n${r.stderr}`;
   if (process.env.SMB_DEBUG) console.log(`${share} ${dialect} ${commands}\n${out}`);

@@ -4,34 +4,18 @@
  * DCE/RPC (bind and calls by FSCTL_PIPE_TRANSCEIVE, long answers continued by READ) — at 3.1.1
  * and 2.0.2 (signed) and with `--client-protection=encrypt`; the listing is exactly our shares
  * (names, Disk/IPC, comments). Also: an unknown pipe is NT_STATUS_OBJECT_NAME_NOT_FOUND.
- * (impacket 0.10's `listShares()` cannot log on: its Kerberos AP-REQ has no GSS checksum
- * (0x8003), which our acceptor requires — KRB_AP_ERR_INAPP_CKSUM.)
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { engineTransport } from '@postntlm/iakerb';
-import { requireCommand, run } from '@postntlm/interop';
-import { cryptoRandom } from '@postntlm/krb5-client';
-import {
-  createKdc,
-  currentKeys,
-  generateRealm,
-  type KdcListener,
-  listen,
-  MemoryPrincipalStore,
-} from '@postntlm/local-kdc';
+import { run } from '@postntlm/interop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmbServer, type SmbServer } from '../../src/index.js';
+import { startTestRealm, type TestRealm } from './realm.js';
 
-let dir: string;
-let kdcListener: KdcListener;
+let t: TestRealm;
 let server: SmbServer;
 let port: number;
 let many: SmbServer;
 let manyPort: number;
-let env: Record<string, string>;
-const realm = generateRealm(cryptoRandom);
 
 /** What `smbclient -L` must print: every share, then IPC$ (no others). */
 const EXPECTED: readonly [string, string, string][] = [
@@ -48,72 +32,33 @@ const MANY: readonly [string, string, string][] = Array.from({ length: 150 }, (_
 ]);
 
 beforeAll(async () => {
-  requireCommand('smbclient');
-  requireCommand('kinit');
-  dir = await mkdtemp(join(tmpdir(), 'smb2-server-shares-'));
-  const store = new MemoryPrincipalStore(realm);
-  await store.addPrincipal(`krbtgt/${realm}`, { randomKey: true });
-  await store.addPrincipal('alice', { password: 'alice-Passw0rd' });
-  const cifs = await store.addPrincipal('cifs/files.test', {
-    randomKey: true,
-    attributes: { noAuthDataRequired: true },
-  });
-  const kdc = createKdc({ realm, store });
-  kdcListener = await listen(kdc, { udp: {} });
-  const keytab = currentKeys(cifs).map((k) => ({
-    principal: cifs.principal,
-    timestamp: new Date(0),
-    kvno: k.kvno,
-    key: { enctype: k.key.enctype, bytes: k.key.bytes },
-  }));
+  t = await startTestRealm('smb2-server-shares-');
   server = createSmbServer({
-    keytab,
-    iakerb: { realm, kdc: engineTransport(kdc) },
+    keytab: t.keytab,
+    iakerb: { realm: t.realm, kdc: engineTransport(t.kdc) },
     shares: [
-      { name: 'files', path: dir, remark: 'Team files' },
-      { name: 'encfiles', path: dir, remark: 'Encrypted area', encrypt: true },
+      { name: 'files', path: t.dir, remark: 'Team files' },
+      { name: 'encfiles', path: t.dir, remark: 'Encrypted area', encrypt: true },
       { name: 'nopath' },
     ],
   });
   ({ port } = await server.listen({ port: 0 }));
   // Enough shares for a NetrShareEnum answer of several fragments (READs after the TRANSCEIVE).
-  many = createSmbServer({ keytab, shares: MANY.map(([name, , remark]) => ({ name, remark })) });
+  many = createSmbServer({ keytab: t.keytab, shares: MANY.map(([name, , remark]) => ({ name, remark })) });
   ({ port: manyPort } = await many.listen({ port: 0 }));
-  await writeFile(
-    join(dir, 'krb5.conf'),
-    `[libdefaults]\n default_realm = ${realm}\n dns_lookup_kdc = false\n rdns = false\n[realms]\n ${realm} = {\n  kdc = 127.0.0.1:${kdcListener.udpPort}\n }\n[domain_realm]\n files.test = ${realm}\n`,
-  );
-  await writeFile(join(dir, 'smb.conf'), '[global]\n client min protocol = SMB2_02\n');
-  env = { KRB5_CONFIG: join(dir, 'krb5.conf'), KRB5CCNAME: `FILE:${join(dir, 'cc')}` };
-  const k = await run('kinit', ['alice'], { env, input: 'alice-Passw0rd\n' });
-  expect(k.code, k.stderr).toBe(0);
 }, 60_000);
 
 afterAll(async () => {
   await server?.close();
   await many?.close();
-  await kdcListener?.close();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  await t?.close();
 });
 
 async function smbclient(args: readonly string[], dialect: string, protection: string, to = port) {
   const r = await run(
     'smbclient',
-    [
-      '-s',
-      join(dir, 'smb.conf'),
-      ...args,
-      '-I',
-      '127.0.0.1',
-      '-p',
-      String(to),
-      '--use-kerberos=required',
-      `--use-krb5-ccache=${join(dir, 'cc')}`,
-      '-m',
-      dialect,
-      `--client-protection=${protection}`,
-    ],
-    { env, timeoutMs: 60_000, cwd: dir },
+    [...t.smbclientArgs(to), ...args, ...t.kerberos, '-m', dialect, `--client-protection=${protection}`],
+    { env: t.env, timeoutMs: 60_000, cwd: t.dir },
   );
   const out = `${r.stdout}\n${r.stderr}`;
   if (process.env.SMB_DEBUG) console.log(`${args.join(' ')} ${dialect} ${protection}\n${out}`);
