@@ -12,6 +12,8 @@ describe('spawnDaemon / waitForListen / exitWithin', () => {
     const d = spawnDaemon(process.execPath, ['-e', listener(port)], {});
     try {
       await waitForListen(port, d);
+      // The socket can be listening before the child's 'up' has come through its stdout pipe.
+      for (let i = 0; i < 100 && d.stdout() === ''; i++) await new Promise((r) => setTimeout(r, 20));
       expect(d.stdout()).toBe('up\n');
       expect(await exitWithin(d, 100)).toBe('timeout');
     } finally {
