@@ -9,7 +9,8 @@
  * Needs the built dist (pnpm turbo run build --filter=@postntlm/smb2-server...), smbtorture
  * (samba-testsuite), MIT kinit, tooling/interop's mit-kdc.sh and samba.sh; root (NAME is added
  * to /etc/hosts by smbtorture.sh). Env: SUITES (space separated), SUITE_TIMEOUT (120),
- * PAR (suites run concurrently per side, default 3), SMBTORTURE_SH.
+ * PAR (suites run concurrently per side, default 3), SMBTORTURE_SH, SMB_SERVER_MODULE (the
+ * server build to test, default the package's dist/index.js; a path relative to this file or absolute).
  * Writes OUTDIR/{ours,samba}/SUITE/{SUITE.log,summary.tsv} and OUTDIR/{ours,samba}.tsv;
  * prints both tables and our success count as a fraction of Samba's.
  */
@@ -22,7 +23,6 @@ import { fileURLToPath } from 'node:url';
 import { engineTransport } from '@postntlm/iakerb';
 import { cryptoRandom } from '@postntlm/krb5-client';
 import { createKdc, currentKeys, generateRealm, listen, MemoryPrincipalStore } from '@postntlm/local-kdc';
-import { createSmbServer } from '../../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../../..');
@@ -36,6 +36,11 @@ const SUITES = (
   .filter(Boolean);
 const PAR = Number(process.env.PAR ?? 3);
 const SUITE_TIMEOUT = process.env.SUITE_TIMEOUT ?? '120';
+const { createSmbServer } = await import(
+  process.env.SMB_SERVER_MODULE === undefined
+    ? '../../dist/index.js'
+    : new URL(process.env.SMB_SERVER_MODULE, `file://${here}/`).href
+);
 const which = process.argv[2] ?? 'both';
 const OUT = resolve(process.argv[3] ?? join(tmpdir(), `smb2-torture-${Date.now()}`));
 
