@@ -8,7 +8,10 @@
 // (threads for the C generator). Every run is split into rounds that alternate the KDCs
 // (A B, then B A) so drift in a shared machine's load hits both alike. KDC req/s counts the
 // requests on the KDC side (MIT: its log; ours: serve.mjs's counters), related to the
-// generator's calls. The ratio is ours/MIT KDC (KDC req/s). Not a test: a missing compiler
+// generator's calls. The ratio is ours/MIT KDC (KDC req/s). "CPU us/req" is each KDC
+// process's CPU time (all threads, from /proc) over a run divided by the requests it logged:
+// on a shared 2-core machine the Node generator competes with the KDC for the CPUs, so req/s
+// under that generator follows the KDC's CPU per request. Not a test: a missing compiler
 // or missing krb5 headers only skip the C generator.
 //
 //   pnpm turbo run build --filter=@postntlm/local-kdc... && pnpm -F @postntlm/local-kdc bench
@@ -17,7 +20,7 @@
 // (default 0.3), --transport udp|tcp (default udp), --no-mit-client, --cpu-prof DIR (a
 // V8 CPU profile of serve.mjs, written when it stops).
 import { fork, spawnSync } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -63,6 +66,22 @@ if (TRANSPORT !== 'udp' && TRANSPORT !== 'tcp') throw new Error('--transport mus
 const running = new Set();
 let interrupted = false;
 
+/**
+ * CPU milliseconds (user + system, every thread) a process has used, from /proc; undefined
+ * where there is no /proc. On a shared 2-core machine the generator and the KDC compete for
+ * the CPUs, so a KDC's CPU per request says more than its req/s alone.
+ */
+function cpuMs(pid) {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
 const run = (cmd, args, options = {}) => runCommand(cmd, args, { ...options, track: running });
 
 /** The throw-away MIT KDC: { name, dir, port, conf, requests(kind), stop }. */
@@ -74,6 +93,13 @@ async function startMitKdc() {
     dir: peer.dir,
     port: peer.port,
     conf: peer.conf,
+    pid() {
+      try {
+        return Number(readFileSync(join(peer.dir, 'krb5kdc.pid'), 'utf8').trim()) || undefined;
+      } catch {
+        return undefined;
+      }
+    },
     /** AS_REQ / TGS_REQ lines in the KDC log so far. */
     async requests() {
       const text = await readFile(peer.log, 'utf8');
@@ -128,6 +154,7 @@ async function startOurKdc() {
         dir,
         port: ready.port,
         conf: join(dir, 'krb5.conf'),
+        pid: () => child.pid,
         requests() {
           return new Promise((res, rej) => {
             const onMessage = (m) => {
@@ -249,10 +276,13 @@ async function runMitClient(kdc, exe, spec, seconds) {
 /** One generator run against one KDC, with the KDC-side request count of its kind. */
 async function measured(kdc, spec, runner) {
   const before = await kdc.requests();
+  const cpuBefore = cpuMs(kdc.pid());
   const r = await runner();
+  const cpuAfter = cpuMs(kdc.pid());
   const after = await kdc.requests();
   const logged = after[spec.mode] - before[spec.mode]; // tgs runs' setup AS exchanges are not counted
-  return { ...r, kdcRequests: logged };
+  const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+  return { ...r, kdcRequests: logged, kdcCpuMs: cpu };
 }
 
 function combine(rounds) {
@@ -264,9 +294,13 @@ function combine(rounds) {
   const errors = {};
   for (const r of rounds)
     for (const [k, v] of Object.entries(r.errors ?? {})) errors[k] = (errors[k] ?? 0) + v;
+  const cpuKnown = rounds.every((r) => r.kdcCpuMs !== undefined);
+  const requests = sum((r) => r.kdcRequests);
   return {
     seconds,
     calls,
+    // CPU over the whole run (warm-up and a TGS run's one AS exchange included) per request logged
+    cpuUsPerRequest: cpuKnown && requests > 0 ? (sum((r) => r.kdcCpuMs) * 1000) / requests : Number.NaN,
     callsPerSecond: calls / seconds,
     perCall,
     kdcRequestsPerSecond: (calls / seconds) * perCall,
@@ -319,7 +353,7 @@ async function main() {
     );
     console.log(
       `${pad('generator', 14)}${pad('mode', 5)}${padL('conc', 4)}  ${padL('ours calls/s', 12)} ${padL('req/s', 7)}  ` +
-        `${padL('MIT calls/s', 11)} ${padL('req/s', 7)}  ${padL('ours/MIT', 8)}  errors`,
+        `${padL('MIT calls/s', 11)} ${padL('req/s', 7)}  ${padL('ours/MIT', 8)}  ${padL('CPU us/req: ours', 8)} ${padL('MIT', 7)}  errors`,
     );
     const ratios = [];
     let flip = false;
@@ -348,7 +382,8 @@ async function main() {
         ];
         console.log(
           `${pad(gen.name, 14)}${pad(spec.mode, 5)}${padL(spec.concurrency, 4)}  ${padL(fmt(o.callsPerSecond), 12)} ${padL(fmt(o.kdcRequestsPerSecond), 7)}  ` +
-            `${padL(fmt(m.callsPerSecond), 11)} ${padL(fmt(m.kdcRequestsPerSecond), 7)}  ${padL(`${fmt(ratio, 2)}x`, 8)}  ${errs.length === 0 ? '-' : errs.join(' ')}`,
+            `${padL(fmt(m.callsPerSecond), 11)} ${padL(fmt(m.kdcRequestsPerSecond), 7)}  ${padL(`${fmt(ratio, 2)}x`, 8)}  ` +
+            `${padL(fmt(o.cpuUsPerRequest), 8)} ${padL(fmt(m.cpuUsPerRequest), 7)}  ${errs.length === 0 ? '-' : errs.join(' ')}`,
         );
       }
     }
