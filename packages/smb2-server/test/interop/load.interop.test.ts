@@ -86,6 +86,10 @@ describe('load', () => {
             ...t.kerberos,
             '-m',
             'SMB3_11',
+            // smbclient's per-operation timeout (20 s by default) would end a session that waits
+            // its turn on a loaded 2-core machine running 200 clients; the server is not slow per se.
+            '-t',
+            '180',
             `--client-protection=${i % 4 === 3 ? 'encrypt' : 'sign'}`,
             '-c',
             script(i),
