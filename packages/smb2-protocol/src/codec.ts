@@ -5,6 +5,16 @@
 import type { Reader } from './wire/reader.js';
 import type { Writer } from './wire/writer.js';
 
+/** How a body is decoded. */
+export interface DecodeOptions {
+  /**
+   * Payloads (READ response and WRITE request data) as views of the message's bytes instead of
+   * copies: no copy of megabytes, but the result pins the frame and changes if it is reused.
+   * Codecs without a bulk payload ignore it.
+   */
+  readonly view?: boolean;
+}
+
 export interface BodyCodec<T> {
   /** `Command.X`. */
   readonly command: number;
@@ -20,5 +30,5 @@ export interface BodyCodec<T> {
    * Reads the body; `r.pos` is right after the header and `r.base` is the header's start
    * (what body offsets count from). Reads only inside `[r.base, r.end)`.
    */
-  decode(r: Reader): T;
+  decode(r: Reader, options?: DecodeOptions): T;
 }

@@ -6,7 +6,7 @@
  * sets; SP800-108 key derivation, signing (HMAC-SHA256, AES-CMAC, AES-GMAC), encryption
  * (AES-128/256-CCM/GCM transform header) and the 3.1.1 preauth integrity hash.
  */
-export type { BodyCodec } from './codec.js';
+export type { BodyCodec, DecodeOptions } from './codec.js';
 export * from './commands/cancel.js';
 export * from './commands/change-notify.js';
 export * from './commands/close.js';

@@ -3,7 +3,7 @@
  * codecs, with the ERROR Response body recognised where MS-SMB2 §3.3.4.4 puts it; and
  * frames of compounded messages.
  */
-import type { BodyCodec } from './codec.js';
+import type { BodyCodec, DecodeOptions } from './codec.js';
 import { cancelRequest } from './commands/cancel.js';
 import { changeNotifyRequest, changeNotifyResponse } from './commands/change-notify.js';
 import { closeRequest, closeResponse } from './commands/close.js';
@@ -105,6 +105,7 @@ export interface DecodedMessage {
 export function decodeMessage(
   frame: Uint8Array,
   span: MessageSpan = { start: 0, end: frame.length },
+  options: DecodeOptions = {},
 ): DecodedMessage {
   const r = new Reader(frame, span.start, span.end);
   const header = readHeader(r);
@@ -127,13 +128,13 @@ export function decodeMessage(
       `no ${response ? 'response' : 'request'} body for command ${commandName(header.command)}`,
     );
   }
-  const body = codec.decode(r);
+  const body = codec.decode(r, options);
   return { header, body, codec, isError, span };
 }
 
 /** Decodes every message of a frame (a single message or a compound). */
-export function decodeFrame(frame: Uint8Array): DecodedMessage[] {
-  return splitCompound(frame).map((span) => decodeMessage(frame, span));
+export function decodeFrame(frame: Uint8Array, options: DecodeOptions = {}): DecodedMessage[] {
+  return splitCompound(frame).map((span) => decodeMessage(frame, span, options));
 }
 
 /** Encodes one message: the header, then `body` with `codec`. */

@@ -72,6 +72,7 @@ import {
   valueName,
 } from '../src/flags.js';
 import { Command, HEADER_SIZE, readHeader, writeHeader } from '../src/header.js';
+import { decodeMessage as wholeDecode, encodeMessage as wholeMessage } from '../src/message.js';
 import { SmbDecodeError, SmbEncodeError } from '../src/wire/errors.js';
 import { Reader } from '../src/wire/reader.js';
 import { Writer } from '../src/wire/writer.js';
@@ -367,6 +368,38 @@ describe('READ and WRITE', () => {
     const view = decodeWriteRequest(r, { view: true });
     expect(view.data.buffer).toBe(full.buffer);
     roundTrip(writeResponse, { count: 65536, remaining: 0 });
+  });
+
+  it('decodeMessage passes { view } to the body codec: WRITE and READ payloads without a copy', () => {
+    const header = {
+      creditCharge: 1,
+      status: 0,
+      command: Command.WRITE,
+      credits: 1,
+      flags: 0,
+      nextCommand: 0,
+      messageId: 7n,
+      treeId: 1,
+      sessionId: 2n,
+      signature: new Uint8Array(16),
+    };
+    const data = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7) & 0xff);
+    const write = { offset: 0n, fileId, channel: 0, remainingBytes: 0, flags: 0, data };
+    const frame = wholeMessage(header, writeRequest, write);
+    const viewed = wholeDecode(frame, undefined, { view: true }).body as { data: Uint8Array };
+    expect(viewed.data.buffer).toBe(frame.buffer);
+    expect(viewed.data).toEqual(data);
+    const copied = wholeDecode(frame).body as { data: Uint8Array };
+    expect(copied.data.buffer).not.toBe(frame.buffer);
+    expect(copied.data).toEqual(data);
+    // A view is still bounds-checked: a Length past the message is refused.
+    const bad = frame.slice();
+    new DataView(bad.buffer).setUint32(HEADER_SIZE + 4, data.length + 1, true);
+    expect(() => wholeDecode(bad, undefined, { view: true })).toThrow(SmbDecodeError);
+    const response = { ...header, flags: 1, command: Command.READ };
+    const read = wholeMessage(response, readResponse, { dataRemaining: 0, flags: 0, data });
+    const readView = wholeDecode(read, undefined, { view: true }).body as { data: Uint8Array };
+    expect(readView.data.buffer).toBe(read.buffer);
   });
 });
 

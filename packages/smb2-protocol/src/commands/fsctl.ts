@@ -384,3 +384,72 @@ export const dfsReferralResponse = payload<DfsReferralResponse>(
     };
   },
 );
+
+// --- FSCTL_SET_ZERO_DATA (MS-FSCC §2.3.85 FILE_ZERO_DATA_INFORMATION) ---
+
+export interface FileZeroDataInformation {
+  /** First byte to zero (a signed 64-bit value on the wire: ≥ 2^63 is negative). */
+  readonly fileOffset: bigint;
+  /** The byte after the last one to zero. */
+  readonly beyondFinalZero: bigint;
+}
+
+export const fileZeroDataInformation = payload<FileZeroDataInformation>(
+  'FILE_ZERO_DATA_INFORMATION',
+  (v, w) => {
+    w.u64(v.fileOffset, 'FileOffset').u64(v.beyondFinalZero, 'BeyondFinalZero');
+  },
+  (r) => ({ fileOffset: r.u64('FileOffset'), beyondFinalZero: r.u64('BeyondFinalZero') }),
+);
+
+// --- FSCTL_QUERY_ALLOCATED_RANGES (MS-FSCC §2.3, FILE_ALLOCATED_RANGE_BUFFER) ---
+
+export interface FileAllocatedRange {
+  /** Signed 64-bit on the wire. */
+  readonly fileOffset: bigint;
+  readonly length: bigint;
+}
+
+/** The size of one FILE_ALLOCATED_RANGE_BUFFER. */
+export const ALLOCATED_RANGE_SIZE = 16;
+
+/** The request: one range to query (bytes past the first 16 are ignored, as Windows does). */
+export const allocatedRangeQuery = payload<FileAllocatedRange>(
+  'FILE_ALLOCATED_RANGE_BUFFER',
+  (v, w) => {
+    w.u64(v.fileOffset, 'FileOffset').u64(v.length, 'Length');
+  },
+  (r) => ({ fileOffset: r.u64('FileOffset'), length: r.u64('Length') }),
+);
+
+/** The response: an array of FILE_ALLOCATED_RANGE_BUFFERs, nothing else. */
+export const allocatedRanges = payload<readonly FileAllocatedRange[]>(
+  'FILE_ALLOCATED_RANGE_BUFFER array',
+  (list, w) => {
+    for (const x of list) w.u64(x.fileOffset, 'FileOffset').u64(x.length, 'Length');
+  },
+  (r) => {
+    if (r.remaining % ALLOCATED_RANGE_SIZE !== 0)
+      r.fail('Ranges', `${r.remaining} bytes is not a whole number of ranges`);
+    const out: FileAllocatedRange[] = [];
+    while (r.remaining > 0) out.push({ fileOffset: r.u64('FileOffset'), length: r.u64('Length') });
+    return out;
+  },
+);
+
+// --- FSCTL_GET_COMPRESSION / FSCTL_SET_COMPRESSION (MS-FSCC §2.3, COMPRESSION_STATE) ---
+
+/** CompressionState values. */
+export const CompressionFormat = {
+  NONE: 0x0000,
+  DEFAULT: 0x0001,
+  LZNT1: 0x0002,
+} as const;
+
+export const compressionState = payload<number>(
+  'COMPRESSION_STATE',
+  (v, w) => {
+    w.u16(v, 'CompressionState');
+  },
+  (r) => r.u16('CompressionState'),
+);

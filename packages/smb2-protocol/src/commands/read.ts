@@ -107,9 +107,7 @@ export function decodeReadResponse(r0: Reader, opts: { readonly view?: boolean }
   const dataLength = r.u32('DataLength');
   const dataRemaining = r.u32('DataRemaining');
   const flags = r.u32('Flags');
-  let data = r.at(dataOffset, dataLength, 'Data');
-  if (opts.view && dataLength > 0)
-    data = r.bytes.subarray(r.base + dataOffset, r.base + dataOffset + dataLength);
+  const data = opts.view ? r.atView(dataOffset, dataLength, 'Data') : r.at(dataOffset, dataLength, 'Data');
   r0.pos = r0.base + Math.max(r.offset, dataLength > 0 ? dataOffset + dataLength : 0);
   return { dataOffset, dataRemaining, flags, data };
 }
@@ -131,7 +129,7 @@ export const readResponse: BodyCodec<ReadResponse> = {
     w.u32(v.dataRemaining, 'DataRemaining').u32(v.flags, 'Flags');
     if (v.data.length > 0) w.zeros(dataOffset - READ_RESPONSE_DATA_OFFSET).bytes(v.data);
   },
-  decode(r) {
-    return decodeReadResponse(r);
+  decode(r, opts) {
+    return decodeReadResponse(r, opts);
   },
 };

@@ -80,8 +80,7 @@ export function decodeWriteRequest(r0: Reader, opts: { readonly view?: boolean }
   const infoOffset = r.u16('WriteChannelInfoOffset');
   const infoLength = r.u16('WriteChannelInfoLength');
   const flags = r.u32('Flags');
-  let data = r.at(dataOffset, length, 'Data');
-  if (opts.view && length > 0) data = r.bytes.subarray(r.base + dataOffset, r.base + dataOffset + length);
+  const data = opts.view ? r.atView(dataOffset, length, 'Data') : r.at(dataOffset, length, 'Data');
   const info = r.at(infoOffset, infoLength, 'WriteChannelInfo');
   r0.pos =
     r0.base +
@@ -119,8 +118,8 @@ export const writeRequest: BodyCodec<WriteRequest> = {
     // The buffer may not be empty: one zero byte for an empty write (as Windows and Samba send).
     if (v.data.length === 0 && info.length === 0) w.u8(0);
   },
-  decode(r) {
-    return decodeWriteRequest(r);
+  decode(r, opts) {
+    return decodeWriteRequest(r, opts);
   },
 };
 

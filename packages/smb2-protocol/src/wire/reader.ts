@@ -111,12 +111,17 @@ export class Reader {
    * points at); empty when length is 0 whatever the offset (as Windows writes it).
    */
   at(offset: number, length: number, field: string): Uint8Array {
+    return this.atView(offset, length, field).slice();
+  }
+
+  /** What `at` returns, as a view of the message's bytes (no copy: it pins the whole buffer). */
+  atView(offset: number, length: number, field: string): Uint8Array {
     if (length === 0) return new Uint8Array(0);
     const start = this.base + offset;
     if (offset < 0 || start < this.base || start + length > this.end) {
       this.fail(field, `buffer [${offset}, +${length}) outside the message (${this.end - this.base} bytes)`);
     }
-    return this.bytes.slice(start, start + length);
+    return this.bytes.subarray(start, start + length);
   }
 
   /** Checks the fixed StructureSize field of a body. */
