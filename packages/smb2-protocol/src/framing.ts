@@ -26,6 +26,16 @@ export function directTcpHeader(length: number): Uint8Array {
   return Uint8Array.of(0, length >>> 16, (length >>> 8) & 0xff, length & 0xff);
 }
 
+/** Options of a `DirectTcpFramer`. */
+export interface DirectTcpFramerOptions {
+  /**
+   * Memory for a frame that spans several pushed chunks (`n` bytes; its content is then
+   * overwritten). Default: a new zero-filled `Uint8Array`. A receiver that moves megabytes can
+   * hand out recycled buffers here, and take a frame's buffer back once done with the frame.
+   */
+  readonly allocate?: (n: number) => Uint8Array;
+}
+
 /**
  * Cuts frames out of a byte stream. `push` chunks as they arrive; `next()` returns each
  * complete frame. A nonzero first byte or a frame over `maxFrame` is an `SmbDecodeError`
@@ -34,8 +44,14 @@ export function directTcpHeader(length: number): Uint8Array {
 export class DirectTcpFramer {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
+  private readonly allocate: (n: number) => Uint8Array;
 
-  constructor(private readonly maxFrame: number = 8 * 1024 * 1024 + 1024) {}
+  constructor(
+    private readonly maxFrame: number = 8 * 1024 * 1024 + 1024,
+    options: DirectTcpFramerOptions = {},
+  ) {
+    this.allocate = options.allocate ?? ((n) => new Uint8Array(n));
+  }
 
   get bufferedBytes(): number {
     return this.buffered;
@@ -90,7 +106,8 @@ export class DirectTcpFramer {
       this.chunks.shift();
       return first.slice();
     }
-    const out = new Uint8Array(n);
+    const out = this.allocate(n);
+    if (out.length !== n) throw new RangeError(`allocate(${n}) returned ${out.length} bytes`);
     let at = 0;
     while (at < n) {
       const c = this.chunks[0] as Uint8Array;

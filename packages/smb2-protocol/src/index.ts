@@ -80,7 +80,13 @@ export {
   verifySignature,
 } from './crypto/index.js';
 export * from './flags.js';
-export { DirectTcpFramer, directTcpHeader, frameDirectTcp, MAX_DIRECT_TCP_FRAME } from './framing.js';
+export {
+  DirectTcpFramer,
+  type DirectTcpFramerOptions,
+  directTcpHeader,
+  frameDirectTcp,
+  MAX_DIRECT_TCP_FRAME,
+} from './framing.js';
 export {
   Command,
   commandName,
@@ -103,3 +109,4 @@ export * from './status.js';
 export { SmbDecodeError, SmbEncodeError } from './wire/errors.js';
 export { Reader, utf16 } from './wire/reader.js';
 export { utf16le, Writer } from './wire/writer.js';
+export * from './rpc/index.js';

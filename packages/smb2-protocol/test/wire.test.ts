@@ -113,6 +113,29 @@ describe('Direct TCP framing', () => {
     expect(() => big.next()).toThrow(/exceeds/);
     expect(() => directTcpHeader(0x1000000)).toThrow(RangeError);
   });
+
+  it('assembles a frame spanning chunks into memory from `allocate`, and checks its size', () => {
+    const recycled = new Uint8Array(64).fill(0xee);
+    const asked: number[] = [];
+    const framer = new DirectTcpFramer(100, {
+      allocate: (n) => {
+        asked.push(n);
+        return recycled.subarray(0, n);
+      },
+    });
+    const payload = Uint8Array.from({ length: 40 }, (_, i) => i);
+    const framed = frameDirectTcp(payload);
+    framer.push(framed.subarray(0, 10));
+    framer.push(framed.subarray(10));
+    const frame = framer.next();
+    expect(frame).toEqual(payload);
+    expect(frame?.buffer).toBe(recycled.buffer);
+    expect(asked).toEqual([40]);
+    const wrong = new DirectTcpFramer(100, { allocate: () => new Uint8Array(3) });
+    wrong.push(framed.subarray(0, 10));
+    wrong.push(framed.subarray(10));
+    expect(() => wrong.next()).toThrow(RangeError);
+  });
 });
 
 describe('compounds', () => {

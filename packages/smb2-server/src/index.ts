@@ -23,5 +23,5 @@ export {
   SmbStatusError,
   type VolumeInfo,
 } from './backend/index.js';
-export type { NtlmAttempt, ShareOptions, SmbServerOptions } from './core/options.js';
+export type { NtlmAttempt, ShareOptions, SmbServerLimits, SmbServerOptions } from './core/options.js';
 export { createSmbServer, type SmbServer } from './server.js';

@@ -1,8 +1,11 @@
 /** `createSmbServer`: listens on TCP and serves each connection with `SmbConnection`. */
 import { createServer, type Server, type Socket } from 'node:net';
 import { SmbConnection } from './core/connection.js';
+import { FramePool } from './core/frame-pool.js';
+import { resolveLimits } from './core/limits.js';
 import type { NtlmAttempt, SmbServerOptions } from './core/options.js';
 import type { ServerContext } from './core/server-context.js';
+import { SessionRegistry } from './core/session-registry.js';
 import { ShareBackends } from './core/shares.js';
 
 export interface SmbServer {
@@ -18,8 +21,12 @@ export function createSmbServer(options: SmbServerOptions): SmbServer {
   const attempts: NtlmAttempt[] = [];
   const sockets = new Set<Socket>();
   const backends = new ShareBackends();
+  const limits = resolveLimits(options.limits);
   const context: ServerContext = {
     options,
+    limits,
+    sessions: new SessionRegistry(),
+    framePool: new FramePool(),
     serverGuid: options.serverGuid ?? crypto.getRandomValues(new Uint8Array(16)),
     startTime: new Date(),
     recordNtlm(peer, offered) {
@@ -39,6 +46,11 @@ export function createSmbServer(options: SmbServerOptions): SmbServer {
     ntlmAttempts: attempts,
     async listen(where = {}) {
       const s = createServer((socket) => {
+        // Past the connection limit a new connection is closed at once (limits.maxConnections).
+        if (sockets.size >= limits.maxConnections) {
+          socket.destroy();
+          return;
+        }
         sockets.add(socket);
         socket.on('close', () => sockets.delete(socket));
         socket.setNoDelay(true);

@@ -126,14 +126,25 @@ describe('LockTable', () => {
         const owners = [{}, {}, {}];
         const t = new LockTable();
         const model: { owner: number; offset: number; length: number; exclusive: boolean }[] = [];
+        // Windows' rule: a zero-length lock contends with a range holding its offset strictly inside.
+        const inside = (x: number, r: { offset: number; length: number }) =>
+          r.offset < x && x < r.offset + r.length;
         const over = (a: { offset: number; length: number }, o: number, l: number) =>
-          a.length > 0 && l > 0 && a.offset < o + l && o < a.offset + a.length;
+          a.length === 0 && l === 0
+            ? false
+            : a.length === 0
+              ? inside(a.offset, { offset: o, length: l })
+              : l === 0
+                ? inside(o, a)
+                : a.offset < o + l && o < a.offset + a.length;
         for (const x of ops) {
           const o = owners[x.owner]!;
           if (x.unlock) {
-            const i = model.findIndex(
-              (m) => m.owner === x.owner && m.offset === x.offset && m.length === x.length,
-            );
+            // Of stacked locks on one range, the exclusive one is unlocked first.
+            const same = (m: (typeof model)[number]) =>
+              m.owner === x.owner && m.offset === x.offset && m.length === x.length;
+            const ex = model.findIndex((m) => same(m) && m.exclusive);
+            const i = ex >= 0 ? ex : model.findIndex(same);
             if (i >= 0) {
               t.unlock(o, BigInt(x.offset), BigInt(x.length));
               model.splice(i, 1);

@@ -21,8 +21,9 @@ import {
   FileAttributes,
   FileSystemAttributes,
   NtStatus,
+  ShareAccess,
 } from '@postntlm/smb2-protocol';
-import { DATA_READ, DATA_WRITE, mapGenericAccess, requireAccess } from './access.js';
+import { checkShareAccess, DATA_READ, DATA_WRITE, mapGenericAccess, requireAccess } from './access.js';
 import { SmbStatusError, toSmbError } from './errors.js';
 import { isRepresentableName, type NameOptions, parseSmbPath, type SmbPath } from './names.js';
 import {
@@ -75,6 +76,23 @@ const err = (status: number, message: string) => new SmbStatusError(status, mess
 /** FILETIME "leave unchanged" values of FileBasicInformation: 0, -1, -2. */
 const keepTime = (t: bigint | undefined) =>
   t === undefined || t === 0n || t === -1n || t === -2n || t >= 1n << 63n;
+
+const INT64_MAX = (1n << 63n) - 1n;
+/** MS-FSA §2.1.5.3 MAXFILESIZE: no write may end beyond it. */
+const MAX_FILE_SIZE = 0xfffffff0000n;
+
+/**
+ * A READ or WRITE range: the offset is a signed 64-bit value on the wire, so one at or above
+ * 2^63 (all 0xFF included: SMB2 has no write-to-end offset), or a range ending past
+ * INT64_MAX, is STATUS_INVALID_PARAMETER; a write may not end past MAXFILESIZE either
+ * (zero-length writes excepted). This is what Windows and Samba answer (smbtorture smb2.rw.invalid).
+ */
+function checkIoRange(offset: bigint, length: bigint, write: boolean): void {
+  if (offset < 0n || length < 0n || offset > INT64_MAX || offset + length > INT64_MAX)
+    throw err(NtStatus.INVALID_PARAMETER, 'I/O range beyond 2^63 - 1');
+  if (write && length > 0n && offset + length > MAX_FILE_SIZE)
+    throw err(NtStatus.INVALID_PARAMETER, 'write beyond MAXFILESIZE');
+}
 
 function checkOffset(offset: bigint, length: bigint): number {
   if (offset < 0n || offset + length > MAX_OFFSET)
@@ -136,6 +154,10 @@ export class LocalDirectoryBackend implements ShareBackend {
     }
     if (options & DIRECTORY_FILE && options & NON_DIRECTORY_FILE) {
       throw err(NtStatus.INVALID_PARAMETER, 'DIRECTORY_FILE with NON_DIRECTORY_FILE');
+    }
+    if (options & DIRECTORY_FILE && (req.attributes ?? 0) & FileAttributes.TEMPORARY) {
+      // MS-FSA §2.1.5.1: a directory cannot be temporary.
+      throw err(NtStatus.INVALID_PARAMETER, 'DIRECTORY_FILE with FILE_ATTRIBUTE_TEMPORARY');
     }
     if (options & DIRECTORY_FILE && disp !== D.CREATE && disp !== D.OPEN && disp !== D.OPEN_IF) {
       throw err(NtStatus.INVALID_PARAMETER, 'DIRECTORY_FILE with an overwriting disposition');
@@ -326,6 +348,7 @@ export class LocalDirectoryBackend implements ShareBackend {
     const last = this.#table.unregister(h);
     node.locks.release(h);
     for (const w of h.watchers) w.close();
+    if (node.deletePending && last === undefined) this.notifications.deletePending(node.components);
     h.enumeration = undefined;
     await h.fh.close().catch(() => {});
     if (last?.deletePending) await this.#deleteNode(last);
@@ -366,32 +389,46 @@ export class LocalDirectoryBackend implements ShareBackend {
   // ---------------------------------------------------------------- I/O
 
   async read(handle: OpenHandle, offset: bigint, length: number): Promise<Uint8Array> {
+    if (!Number.isInteger(length) || length < 0) throw err(NtStatus.INVALID_PARAMETER, 'bad length');
+    // Not zero-filled (only the bytes read are returned) and not from the shared pool (the
+    // subarray handed out owns its ArrayBuffer, no other data behind it).
+    const buf = Buffer.allocUnsafeSlow(length);
+    return buf.subarray(0, await this.readInto(handle, offset, buf));
+  }
+
+  async readInto(handle: OpenHandle, offset: bigint, into: Uint8Array): Promise<number> {
     const h = this.#table.get(handle);
     if (h.isDirectory) throw err(NtStatus.INVALID_DEVICE_REQUEST, 'read on a directory');
     requireAccess(h.grantedAccess, DATA_READ, 'READ');
-    if (!Number.isInteger(length) || length < 0) throw err(NtStatus.INVALID_PARAMETER, 'bad length');
-    const pos = checkOffset(offset, BigInt(length));
+    checkIoRange(offset, BigInt(into.length), false);
+    if (into.length === 0) return 0;
+    // Past the largest offset Node can pass to pread no file has data (and Node would
+    // misread such a position): that is the end of file.
+    if (offset >= MAX_OFFSET) throw err(NtStatus.END_OF_FILE, 'read at or past the end of file');
+    const pos = Number(offset);
+    const length = Math.min(into.length, Number.MAX_SAFE_INTEGER - pos);
     h.node.locks.checkIo(h, offset, BigInt(length), false);
-    const buf = Buffer.alloc(length);
     let got = 0;
     try {
       while (got < length) {
-        const { bytesRead } = await h.fh.read(buf, got, length - got, pos + got);
+        const { bytesRead } = await h.fh.read(into, got, length - got, pos + got);
         if (bytesRead === 0) break;
         got += bytesRead;
       }
     } catch (e) {
       throw toSmbError(e);
     }
-    if (got === 0 && length > 0) throw err(NtStatus.END_OF_FILE, 'read at or past the end of file');
-    return buf.subarray(0, got);
+    if (got === 0) throw err(NtStatus.END_OF_FILE, 'read at or past the end of file');
+    return got;
   }
 
   async write(handle: OpenHandle, offset: bigint, data: Uint8Array): Promise<number> {
     const h = this.#table.get(handle);
     if (h.isDirectory) throw err(NtStatus.INVALID_DEVICE_REQUEST, 'write on a directory');
     requireAccess(h.grantedAccess, DATA_WRITE, 'WRITE');
-    const pos = checkOffset(offset, BigInt(data.length));
+    checkIoRange(offset, BigInt(data.length), true);
+    if (data.length === 0) return 0;
+    const pos = Number(offset); // below MAXFILESIZE, so exact
     h.node.locks.checkIo(h, offset, BigInt(data.length), true);
     let done = 0;
     try {
@@ -440,55 +477,61 @@ export class LocalDirectoryBackend implements ShareBackend {
     let en = h.enumeration;
     let fresh = false;
     if (!en || opts.restart) {
-      en = { entries: await this.#enumerate(h, opts.pattern ?? '*'), pos: 0 };
+      en = { names: await this.#matchingNames(h, opts.pattern ?? '*'), pos: 0 };
       h.enumeration = en;
       fresh = true;
     }
     if (opts.resumeAfterIndex !== undefined) en.pos = Math.max(0, opts.resumeAfterIndex + 1);
-    if (fresh && en.entries.length === 0) throw err(NtStatus.NO_SUCH_FILE, 'no file matches the pattern');
-    if (en.pos >= en.entries.length) throw err(NtStatus.NO_MORE_FILES, 'end of the directory');
-    const n = Math.max(1, opts.maxEntries ?? en.entries.length);
-    const out = en.entries.slice(en.pos, en.pos + n);
-    en.pos += out.length;
+    const max = Math.max(1, opts.maxEntries ?? Number.POSITIVE_INFINITY);
+    const out: DirectoryEntry[] = [];
+    while (en.pos < en.names.length && out.length < max) {
+      const index = en.pos++;
+      const entry = await this.#entry(h, en.names[index]!, index);
+      if (entry !== undefined) out.push(entry);
+    }
+    if (out.length === 0) {
+      if (fresh) throw err(NtStatus.NO_SUCH_FILE, 'no file matches the pattern');
+      throw err(NtStatus.NO_MORE_FILES, 'end of the directory');
+    }
     return out;
   }
 
   /**
-   * A snapshot of the directory: `.` and `..` (the root's `..` is the root, as Samba does),
-   * then the names in code-unit order. Symlinks, special files and names no SMB client could
-   * send back (names.ts) are left out.
+   * The names a scan returns: `.` and `..`, then the directory's names in code-unit order,
+   * those matching `pattern`. Names no SMB client could send back (names.ts) are left out.
    */
-  async #enumerate(h: OpenFile, pattern: string): Promise<DirectoryEntry[]> {
-    const dirPath = this.#dirPath(h);
+  async #matchingNames(h: OpenFile, pattern: string): Promise<string[]> {
     let names: string[];
     try {
-      names = (await fsp.readdir(dirPath)).filter((n) => isRepresentableName(n, this.#names));
+      names = (await fsp.readdir(this.#dirPath(h))).filter((n) => isRepresentableName(n, this.#names));
     } catch (e) {
       throw toSmbError(e);
     }
     names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const out: DirectoryEntry[] = [];
-    const push = (name: string, st: BigIntStats) => {
-      if (!st.isFile() && !st.isDirectory()) return;
-      out.push({ ...toFileInfo(st, name, this.#attr), name, index: out.length });
-    };
-    if (matchPattern(pattern, '.')) push('.', await h.fh.stat({ bigint: true }));
-    if (matchPattern(pattern, '..')) {
+    return ['.', '..', ...names].filter((n) => matchPattern(pattern, n));
+  }
+
+  /**
+   * The entry for `name` now, or undefined when it is gone or is not a regular file or
+   * directory (symlinks, special files). The root's `..` is the root, as Samba does.
+   */
+  async #entry(h: OpenFile, name: string, index: number): Promise<DirectoryEntry | undefined> {
+    let st: BigIntStats | undefined;
+    if (name === '.') {
+      st = await h.fh.stat({ bigint: true }).catch(() => undefined);
+    } else if (name === '..') {
       const up = await this.resolver.openDirectory(h.node.components.slice(0, -1)).catch(() => undefined);
-      if (up) {
-        try {
-          push('..', await up.fh.stat({ bigint: true }));
-        } finally {
-          await up.release();
-        }
+      if (up === undefined) return undefined;
+      try {
+        st = await up.fh.stat({ bigint: true }).catch(() => undefined);
+      } finally {
+        await up.release();
       }
+    } else {
+      st = await lstatOrUndefined(`${this.#dirPath(h)}/${name}`).catch(() => undefined);
     }
-    for (const name of names) {
-      if (!matchPattern(pattern, name)) continue;
-      const st = await lstatOrUndefined(`${dirPath}/${name}`).catch(() => undefined);
-      if (st) push(name, st);
-    }
-    return out;
+    if (st === undefined || (!st.isFile() && !st.isDirectory())) return undefined;
+    return { ...toFileInfo(st, name, this.#attr), name, index };
   }
 
   // ---------------------------------------------------------------- set information
@@ -514,6 +557,10 @@ export class LocalDirectoryBackend implements ShareBackend {
     if (attributes === 0) return;
     if (attributes & FileAttributes.DIRECTORY && !h.isDirectory) {
       throw err(NtStatus.INVALID_PARAMETER, 'DIRECTORY attribute on a file');
+    }
+    // MS-FSA §2.1.5.14.2: FILE_ATTRIBUTE_TEMPORARY on a directory is STATUS_INVALID_PARAMETER.
+    if (attributes & FileAttributes.TEMPORARY && h.isDirectory) {
+      throw err(NtStatus.INVALID_PARAMETER, 'TEMPORARY attribute on a directory');
     }
     if (h.isDirectory) return; // READONLY on a directory means nothing to Windows either.
     try {
@@ -599,6 +646,7 @@ export class LocalDirectoryBackend implements ShareBackend {
             throw err(NtStatus.ACCESS_DENIED, 'cannot replace that');
           if (this.#table.node(nodeKey(dst))) throw err(NtStatus.ACCESS_DENIED, 'the target is open');
         }
+        await this.#checkRenameTargetParent(dstParent, h.isDirectory);
         await fsp.rename(srcParent.at(srcName), dstParent.at(dstName)).catch((e) => {
           throw toSmbError(e);
         });
@@ -619,6 +667,25 @@ export class LocalDirectoryBackend implements ShareBackend {
     } finally {
       await srcParent.release();
     }
+  }
+
+  /**
+   * Renaming into a directory adds an entry to it, which Windows does through an open of
+   * that directory for FILE_ADD_FILE (FILE_ADD_SUBDIRECTORY for a directory) sharing read
+   * and write: the rename fails with STATUS_SHARING_VIOLATION when an open of the target
+   * directory conflicts with that (it holds DELETE, or does not share write), and with
+   * STATUS_DELETE_PENDING when the directory is being deleted (smbtorture smb2.rename's
+   * share_delete / no_share_delete cases, as Windows answers them).
+   */
+  async #checkRenameTargetParent(dstParent: Anchor, isDirectory: boolean): Promise<void> {
+    const st = await dstParent.fh.stat({ bigint: true }).catch((e) => {
+      throw toSmbError(e);
+    });
+    const node = this.#table.node(nodeKey(st));
+    if (node === undefined) return;
+    if (node.deletePending) throw err(NtStatus.DELETE_PENDING, 'the target directory is being deleted');
+    const access = isDirectory ? AccessMask.FILE_APPEND_DATA : AccessMask.FILE_WRITE_DATA;
+    checkShareAccess(node.opens, access, ShareAccess.READ | ShareAccess.WRITE);
   }
 
   // ---------------------------------------------------------------- locks

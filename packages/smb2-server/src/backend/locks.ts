@@ -1,7 +1,9 @@
 /**
  * Byte-range locks of one file (MS-FSA §2.1.5.7 lock, §2.1.4.10 I/O check). Owners are
- * opens (any object); ranges are 64-bit `[offset, offset + length)`. Zero-length ranges are
- * recorded but overlap nothing.
+ * opens (any object); ranges are 64-bit `[offset, offset + length)`. A zero-length lock at X
+ * conflicts with a lock whose range holds X strictly inside (Windows' rule, which
+ * smbtorture's smb2.lock.zerobytelength checks), never with another zero-length lock; for
+ * I/O it overlaps nothing.
  */
 import { NtStatus } from '@postntlm/smb2-protocol';
 import { SmbStatusError } from './errors.js';
@@ -26,6 +28,17 @@ interface Waiter {
 const overlaps = (a: { offset: bigint; length: bigint }, offset: bigint, length: bigint): boolean =>
   a.length > 0n && length > 0n && a.offset < offset + length && offset < a.offset + a.length;
 
+/** Whether two lock ranges contend: plain overlap, or a zero-length one strictly inside the other. */
+export function rangesContend(
+  a: { offset: bigint; length: bigint },
+  b: { offset: bigint; length: bigint },
+): boolean {
+  if (a.length === 0n && b.length === 0n) return false;
+  if (a.length === 0n) return b.offset < a.offset && a.offset < b.offset + b.length;
+  if (b.length === 0n) return a.offset < b.offset && b.offset < a.offset + a.length;
+  return overlaps(a, b.offset, b.length);
+}
+
 export function checkRange(offset: bigint, length: bigint): void {
   if (offset < 0n || length < 0n || offset + length > U64_END) {
     throw new SmbStatusError(STATUS_INVALID_LOCK_RANGE, 'lock range beyond 2^64');
@@ -47,7 +60,7 @@ export class LockTable {
 
   #conflicts(l: ByteRangeLock): boolean {
     return this.#locks.some(
-      (e) => overlaps(e, l.offset, l.length) && (l.exclusive || (e.exclusive && e.owner !== l.owner)),
+      (e) => rangesContend(e, l) && (l.exclusive || (e.exclusive && e.owner !== l.owner)),
     );
   }
 
@@ -109,9 +122,15 @@ export class LockTable {
     }
   }
 
-  /** Removes the lock of `owner` with exactly this range, else STATUS_RANGE_NOT_LOCKED. */
+  /**
+   * Removes the lock of `owner` with exactly this range, else STATUS_RANGE_NOT_LOCKED. Of a
+   * stacked exclusive and shared lock on one range, the exclusive one goes first (MS-FSA
+   * §2.1.5.8: "exclusive locks are unlocked before shared").
+   */
   unlock(owner: object, offset: bigint, length: bigint): void {
-    const i = this.#locks.findIndex((l) => l.owner === owner && l.offset === offset && l.length === length);
+    const same = (l: ByteRangeLock) => l.owner === owner && l.offset === offset && l.length === length;
+    let i = this.#locks.findIndex((l) => same(l) && l.exclusive);
+    if (i < 0) i = this.#locks.findIndex(same);
     if (i < 0) throw new SmbStatusError(NtStatus.RANGE_NOT_LOCKED, 'no such lock');
     this.#locks.splice(i, 1);
     this.#wake();

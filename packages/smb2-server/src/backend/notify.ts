@@ -31,8 +31,12 @@ export interface WatchOptions {
   readonly filter?: number;
 }
 
-/** Emits `'change'` (ChangeEvent) until closed; `'close'` once. */
-export class DirectoryWatcher extends EventEmitter<{ change: [ChangeEvent]; close: [] }> {
+/**
+ * Emits `'change'` (ChangeEvent) until closed; `'deletePending'` when the watched directory
+ * itself is marked for deletion while still open (MS-FSA §2.1.5.10: pending notifications then
+ * complete with STATUS_DELETE_PENDING); `'close'` once.
+ */
+export class DirectoryWatcher extends EventEmitter<{ change: [ChangeEvent]; deletePending: []; close: [] }> {
   #closed = false;
   constructor(
     readonly dir: () => readonly string[],
@@ -69,6 +73,14 @@ export class ChangeHub {
 
   get size(): number {
     return this.#watchers.size;
+  }
+
+  /** Reports that the directory at `dir` is delete-pending to the watchers of exactly it. */
+  deletePending(dir: readonly string[]): void {
+    for (const w of [...this.#watchers]) {
+      const d = w.dir();
+      if (d.length === dir.length && d.every((c, i) => c === dir[i])) w.emit('deletePending');
+    }
   }
 
   /** Reports `action` on `name` inside the directory `parent`. */

@@ -11,7 +11,7 @@ import { SmbStatusError } from './errors.js';
 import { LockTable } from './locks.js';
 import { joinSmbPath } from './names.js';
 import type { DirectoryWatcher } from './notify.js';
-import type { DirectoryEntry, OpenHandle } from './types.js';
+import type { OpenHandle } from './types.js';
 
 export const nodeKey = (st: { dev: bigint; ino: bigint }): string => `${st.dev}:${st.ino}`;
 
@@ -29,8 +29,13 @@ export class FileNode {
   }
 }
 
+/**
+ * A directory scan: the names that matched the pattern when it started (`.` and `..` first),
+ * and the next one to return. Entries are looked up when returned, so a name removed since
+ * the scan began is skipped and sizes and times are current (MS-FSA §2.1.5.6.3).
+ */
 export interface Enumeration {
-  readonly entries: DirectoryEntry[];
+  readonly names: readonly string[];
   pos: number;
 }
 

@@ -129,6 +129,12 @@ export interface ShareBackend {
   close(h: OpenHandle): Promise<FileInfo>;
   /** READ: up to `length` bytes at `offset`; STATUS_END_OF_FILE at or past the end. */
   read(h: OpenHandle, offset: bigint, length: number): Promise<Uint8Array>;
+  /**
+   * READ into the caller's buffer: up to `into.length` bytes at `offset`; returns the count
+   * (STATUS_END_OF_FILE at or past the end). Optional: lets the READ handler place the data
+   * where the response will be sent from, with no copy of its own.
+   */
+  readInto?(h: OpenHandle, offset: bigint, into: Uint8Array): Promise<number>;
   /** WRITE: all of `data` at `offset`; returns the count written. */
   write(h: OpenHandle, offset: bigint, data: Uint8Array): Promise<number>;
   /** FLUSH: fsync. */
@@ -160,4 +166,19 @@ export interface ShareBackend {
   volumeInfo(): Promise<VolumeInfo>;
   /** Closes every handle (honouring delete-on-close) and the backend itself. */
   dispose(): Promise<void>;
+  /**
+   * FSCTL_SET_SPARSE (MS-FSCC §2.3): sets or clears FILE_ATTRIBUTE_SPARSE_FILE. Optional
+   * (with the two below): a backend without it answers STATUS_INVALID_DEVICE_REQUEST.
+   */
+  setSparse?(h: OpenHandle, sparse: boolean): Promise<void>;
+  /** FSCTL_SET_ZERO_DATA (MS-FSCC §2.3.85): zeros [from, to) clipped to the end of file. */
+  zeroData?(h: OpenHandle, from: bigint, to: bigint): Promise<void>;
+  /** FSCTL_QUERY_ALLOCATED_RANGES (MS-FSCC §2.3): the allocated parts of [offset, offset+length) below the end of file. */
+  allocatedRanges?(h: OpenHandle, offset: bigint, length: bigint): Promise<AllocatedRange[]>;
+}
+
+/** One FILE_ALLOCATED_RANGE_BUFFER. */
+export interface AllocatedRange {
+  readonly offset: bigint;
+  readonly length: bigint;
 }

@@ -6,13 +6,19 @@
  * LOGOFF, TREE_CONNECT, TREE_DISCONNECT, ECHO) are handled here; the file commands by
  * src/handlers/* over the share's backend (on IPC$: named pipes, src/handlers/pipe.ts). Related compounds (§3.3.5.2.7.2): SessionId,
  * TreeId and an all-0xFF FileId stand for the previous request's, and an error propagates
- * down the chain. CANCEL gets no response; CHANGE_NOTIFY answers STATUS_NOT_SUPPORTED.
+ * down the chain. A handler's answer may go async (./async.ts, §3.3.4.2): STATUS_PENDING now,
+ * the final response later (a blocking LOCK, CHANGE_NOTIFY); CANCEL (no response) stops one.
+ * Every request first uses its MessageIds from the credit window (./credits.ts) and passes the
+ * session checks (`refusal`: signature, expiry, tree); sessions re-authenticate and replace a
+ * PreviousSessionId (./session-registry.ts); ./connection-guard.ts enforces the timeouts and
+ * backpressure of `SmbServerOptions.limits`.
  */
 import type { Socket } from 'node:net';
 import { SpnegoAcceptor } from '@postntlm/gssapi-spnego';
 import { createSpnegoAcceptor } from '@postntlm/iakerb';
 import {
   type BodyCodec,
+  type ChangeNotifyRequest,
   CipherId,
   type CloseRequest,
   Command,
@@ -23,9 +29,12 @@ import {
   decodeMessage,
   decodeTransform,
   decryptMessage,
+  directTcpHeader,
   echoResponse,
   encodeMessage,
+  encodeReadResponseHeaderOnly,
   encryptMessage,
+  encryptMessageParts,
   type FileId,
   type FlushRequest,
   findNegotiateContext,
@@ -46,6 +55,7 @@ import {
   type QueryInfoRequest,
   Reader,
   type ReadRequest,
+  type ReadResponse,
   readHeader,
   SecurityMode,
   SessionFlags,
@@ -65,6 +75,7 @@ import {
   verifySignature,
   type WriteRequest,
 } from '@postntlm/smb2-protocol';
+import { handleChangeNotify } from '../handlers/change-notify.js';
 import { handleClose } from '../handlers/close.js';
 import { type Answer, fail, type HandlerContext, ok, statusOf } from '../handlers/common.js';
 import { handleCreate } from '../handlers/create.js';
@@ -76,10 +87,37 @@ import { handleQueryInfo } from '../handlers/query-info.js';
 import { handleRead } from '../handlers/read.js';
 import { handleSetInfo } from '../handlers/set-info.js';
 import { handleWrite } from '../handlers/write.js';
+import { isSignedMessage, PendingOperations, toAsyncResponse } from './async.js';
+import { ConnectionGuard } from './connection-guard.js';
+import { CreditWindow } from './credits.js';
+import { FramePool } from './frame-pool.js';
 import type { ServerContext } from './server-context.js';
 import { type Negotiated, Session, type Tree } from './session.js';
 
 export type { ServerContext } from './server-context.js';
+
+/** The READ response's fixed part alone (StructureSize 17, DataOffset 0x50): the data follows it. */
+const READ_RESPONSE_FIXED: BodyCodec<Omit<ReadResponse, 'data'> & { dataLength: number }> = {
+  command: Command.READ,
+  response: true,
+  name: 'READ Response',
+  encode: (v, w) => encodeReadResponseHeaderOnly(v, v.dataLength, w),
+  decode: () => {
+    throw new Error('encode only');
+  },
+};
+
+/** Lone READs/WRITEs one connection has in flight at once (each holds up to a MaxWriteSize frame). */
+const MAX_INFLIGHT_IO = 8;
+
+/** A frame that is one READ or WRITE request (not a compound): its I/O may overlap the next frames'. */
+function isLoneReadOrWrite(frame: Uint8Array): boolean {
+  if (frame.length < 64 || frame[0] !== 0xfe || frame[1] !== 0x53 || frame[2] !== 0x4d || frame[3] !== 0x42)
+    return false;
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const command = view.getUint16(12, true);
+  return (command === Command.READ || command === Command.WRITE) && view.getUint32(20, true) === 0;
+}
 
 const DEFAULT_DIALECTS = [
   Dialect.SMB_3_1_1,
@@ -105,15 +143,30 @@ const READ_ACCESS = 0x001200a9;
 
 /** The state a compound carries from one request to the next (§3.3.5.2.7). */
 interface CompoundState {
+  /** The session the previous request found (0: none), for a related request. */
   sessionId: bigint;
+  /** The tree the previous request found (0: none), for a related request. */
   treeId: number;
   fileId: FileId | undefined;
-  status: number;
+  /** How a CREATE of this compound failed: the related requests after it fail the same way. */
+  createStatus: number;
 }
 
-const ANY_SESSION = 0xffffffffffffffffn;
-const ANY_TREE = 0xffffffff;
+/** Thrown to drop the connection (a protocol violation there is no response to). */
+class ProtocolViolation extends Error {}
+
+/** Async operations one connection may have pending at once (beyond: cancelled at once). */
+const MAX_PENDING = 1024;
 const isErrorStatus = (s: number) => s >>> 0 >= 0xc0000000;
+/** Commands that need no session (§3.3.5.2.9 applies to the others). */
+const SESSIONLESS_COMMANDS: ReadonlySet<number> = new Set([
+  Command.NEGOTIATE,
+  Command.SESSION_SETUP,
+  Command.ECHO,
+  Command.CANCEL,
+]);
+/** What an expired session may still do (§3.3.5.2.9; ECHO and CANCEL need no session). */
+const EXPIRED_SESSION_COMMANDS: ReadonlySet<number> = new Set([Command.LOGOFF, Command.CLOSE, Command.LOCK]);
 /** Commands handled by src/handlers (need a valid session and a tree). */
 const FILE_COMMANDS: ReadonlySet<number> = new Set([
   Command.CREATE,
@@ -128,6 +181,8 @@ const FILE_COMMANDS: ReadonlySet<number> = new Set([
   Command.QUERY_INFO,
   Command.SET_INFO,
 ]);
+/** Commands that name a tree (TreeId). */
+const TREE_COMMANDS: ReadonlySet<number> = new Set([...FILE_COMMANDS, Command.TREE_DISCONNECT]);
 
 export class SmbConnection {
   private readonly framer: DirectTcpFramer;
@@ -135,7 +190,20 @@ export class SmbConnection {
   private readonly preauth = new PreauthHash();
   private readonly sessions = new Map<bigint, Session>();
   private queue: Promise<void> = Promise.resolve();
+  /** Requests answered STATUS_PENDING and not yet completed. */
+  private readonly pending = new PendingOperations();
   private nextTreeId = 1;
+  /** The MessageId window and the credits granted (§3.3.1.2). */
+  private readonly credits: CreditWindow;
+  /** MessageIds whose interim (STATUS_PENDING) response granted the credits. */
+  private readonly creditedAsync = new Set<bigint>();
+  /** Idle and authentication timeouts, and the socket's backpressure. */
+  private readonly guard: ConnectionGuard;
+  /** Replies built around a READ's data, with 4 free bytes before them for the Direct TCP header. */
+  private readonly builtInPlace = new WeakSet<Uint8Array>();
+  private readonly framePool: FramePool;
+  /** Lone READs and WRITEs being answered (handleFrame), at most MAX_INFLIGHT_IO. */
+  private readonly inflightIo = new Set<Promise<void>>();
   readonly peer: string;
 
   constructor(
@@ -143,20 +211,46 @@ export class SmbConnection {
     private readonly server: ServerContext,
   ) {
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    this.framer = new DirectTcpFramer((server.options.maxIoSize ?? 8 << 20) + 64 * 1024);
+    this.framePool = server.framePool ?? new FramePool(1 << 20, 0);
+    const pool = this.framePool;
+    this.framer = new DirectTcpFramer((server.options.maxIoSize ?? 8 << 20) + 64 * 1024, {
+      allocate: (n) => pool.allocate(n),
+    });
+    this.credits = new CreditWindow(server.limits.maxCredits);
+    this.guard = new ConnectionGuard(socket, server.limits, {
+      authenticated: () => [...this.sessions.values()].some((s) => s.state === 'valid'),
+      busy: () => this.pending.size > 0 || [...this.sessions.values()].some((s) => s.opens.size > 0),
+    });
     socket.on('data', (chunk: Buffer) =>
       this.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
     );
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
-      this.queue = this.queue.then(() => this.closeAll()).catch(() => {});
+      this.pending.cancelWhere();
+      // The opens close once the READs and WRITEs in flight are done with their files.
+      this.queue = this.queue
+        .then(() => Promise.all(this.inflightIo))
+        .then(() => this.closeAll())
+        .catch(() => {});
     });
   }
 
   /** Closes every open of every session (the connection went away). */
   private async closeAll(): Promise<void> {
-    for (const session of this.sessions.values()) await session.opens.closeAll();
+    this.guard.stop();
+    for (const session of this.sessions.values()) {
+      this.server.sessions.delete(session);
+      await session.opens.closeAll();
+    }
     this.sessions.clear();
+  }
+
+  /** Ends a session (LOGOFF, a failed re-authentication, a reconnect replacing it): its opens closed, its id unknown. */
+  private async endSession(session: Session): Promise<void> {
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+    this.server.sessions.delete(session);
+    this.pending.cancelWhere((op) => op.sessionId === session.id);
+    await session.opens.closeAll();
   }
 
   private receive(chunk: Uint8Array): void {
@@ -164,11 +258,13 @@ export class SmbConnection {
       this.framer.push(chunk);
       for (let frame = this.framer.next(); frame !== undefined; frame = this.framer.next()) {
         const f = frame;
+        this.guard.received();
         this.queue = this.queue
           .then(() => this.handleFrame(f))
           .catch(() => {
             this.socket.destroy();
-          });
+          })
+          .finally(() => this.guard.answered());
       }
     } catch {
       this.socket.destroy();
@@ -189,31 +285,83 @@ export class SmbConnection {
       plain = decryptMessage(frame, key, this.negotiated.cipher);
       encryptedFor = session;
     }
+    // A lone READ or WRITE is answered while the next frames are read: its checks (credits,
+    // signature, session, open, locks) run now, in order, and only its file I/O overlaps theirs
+    // (SMB2 orders nothing between outstanding requests, §3.3.5.2). Any other frame first waits
+    // for those in flight, so CLOSE, FLUSH, LOGOFF and the like see every earlier I/O done.
+    if (isLoneReadOrWrite(plain)) {
+      while (this.inflightIo.size >= MAX_INFLIGHT_IO) await Promise.race(this.inflightIo);
+      const io: Promise<void> = this.answerFrame(plain, encryptedFor)
+        .catch(() => {
+          this.socket.destroy();
+        })
+        .finally(() => {
+          this.inflightIo.delete(io);
+          // Answered: nothing holds a view of the request any more (WRITE data went to the file).
+          this.framePool.release(frame);
+        });
+      this.inflightIo.add(io);
+      return;
+    }
+    if (this.inflightIo.size > 0) await Promise.all(this.inflightIo);
+    await this.answerFrame(plain, encryptedFor);
+  }
+
+  /** Every message of a (decrypted) frame in order, then the replies as one frame. */
+  private async answerFrame(plain: Uint8Array, encryptedFor: Session | undefined): Promise<void> {
     const replies: Uint8Array[] = [];
     const signers: (Session | undefined)[] = [];
     let encryptReply = encryptedFor;
-    const compound: CompoundState = { sessionId: 0n, treeId: 0, fileId: undefined, status: NtStatus.SUCCESS };
+    const compound: CompoundState = {
+      sessionId: 0n,
+      treeId: 0,
+      fileId: undefined,
+      createStatus: NtStatus.SUCCESS,
+    };
     for (const span of splitCompound(plain)) {
-      const message = plain.slice(span.start, span.end);
+      // A view: the frame is this connection's own (the framer's copy, or the decrypted plaintext).
+      const message = plain.subarray(span.start, span.end);
       const { reply, session } = await this.handleMessage(message, encryptedFor !== undefined, compound);
       if (reply === undefined) continue;
       replies.push(reply);
       signers.push(session);
-      if (encryptReply === undefined && session?.encrypt === true && session.state === 'valid')
+      // A session that encrypts everything encrypts its answers, but not a SESSION_SETUP
+      // response to an unencrypted request: the client takes the keys from it (§3.3.4.1.4).
+      const sessionSetup =
+        new DataView(reply.buffer, reply.byteOffset).getUint16(12, true) === Command.SESSION_SETUP;
+      if (
+        encryptReply === undefined &&
+        session?.encrypt === true &&
+        session.state === 'valid' &&
+        !sessionSetup
+      )
         encryptReply = session;
     }
     if (replies.length === 0) return;
-    let out = joinCompound(replies);
-    if (replies.length > 1) this.resignCompound(out, signers);
+    const single = replies.length === 1 ? replies[0] : undefined;
+    let out: Uint8Array;
+    if (single !== undefined) out = single;
+    else {
+      totalCreditsOnLast(replies);
+      out = joinCompound(replies);
+      this.resignCompound(out, signers);
+    }
     if (encryptReply?.keys?.serverToClientKey !== undefined && this.negotiated?.cipher !== undefined) {
-      out = encryptMessage({
+      const parts = encryptMessageParts({
         cipher: this.negotiated.cipher,
         key: encryptReply.keys.serverToClientKey,
         sessionId: encryptReply.id,
         message: out,
       });
+      this.guard.writeParts([directTcpHeader(parts.reduce((n, p) => n + p.length, 0)), ...parts]);
+    } else if (single !== undefined && this.builtInPlace.has(single)) {
+      // A READ built around its data (replyInPlace): the Direct TCP header goes in front, no copy.
+      const frame = new Uint8Array(single.buffer, single.byteOffset - 4, single.length + 4);
+      frame.set(directTcpHeader(single.length));
+      this.guard.write(frame);
+    } else {
+      this.guard.writeParts([directTcpHeader(out.length), out]);
     }
-    this.socket.write(frameDirectTcp(out));
   }
 
   private async handleMessage(
@@ -223,7 +371,8 @@ export class SmbConnection {
   ): Promise<{ reply: Uint8Array | undefined; session: Session | undefined }> {
     let decoded: ReturnType<typeof decodeMessage>;
     try {
-      decoded = decodeMessage(message);
+      // WRITE data stays a view of the frame, straight to the file.
+      decoded = decodeMessage(message, undefined, { view: true });
     } catch (e) {
       if (!(e instanceof SmbDecodeError)) throw e;
       // A readable header with a malformed body gets INVALID_PARAMETER; an unreadable header, nothing.
@@ -233,6 +382,7 @@ export class SmbConnection {
       } catch {
         throw e;
       }
+      this.useCredits(header);
       const session = this.sessions.get(header.sessionId);
       return {
         reply: this.reply(header, fail(header.command, NtStatus.INVALID_PARAMETER), session),
@@ -242,41 +392,38 @@ export class SmbConnection {
     const { body } = decoded;
     let header = decoded.header;
     if ((header.flags & HeaderFlags.SERVER_TO_REDIR) !== 0) return { reply: undefined, session: undefined };
-    // CANCEL has no response (§3.3.5.16); nothing is pending to cancel yet.
-    if (header.command === Command.CANCEL) return { reply: undefined, session: undefined };
-    // A related request takes the SessionId and TreeId of the one before it (§3.3.5.2.7.2).
+    this.useCredits(header);
+    // CANCEL has no response (§3.3.5.16).
+    if (header.command === Command.CANCEL) {
+      this.cancelRequest(header, message, encrypted);
+      return { reply: undefined, session: undefined };
+    }
+    // A related request takes the SessionId and TreeId of the one before it (§3.3.5.2.7.2),
+    // whatever its own header says (as Windows and Samba): those the previous request found.
     const related = (header.flags & HeaderFlags.RELATED_OPERATIONS) !== 0;
-    if (related) {
+    if (!related) {
+      compound.fileId = undefined;
+      compound.createStatus = NtStatus.SUCCESS;
+    }
+    let session = this.sessions.get(related ? compound.sessionId : header.sessionId);
+    const tree = session?.trees.get(related ? compound.treeId : (header.treeId ?? 0));
+    // The response echoes the request's own ids where the previous ones found nothing.
+    if (related)
       header = {
         ...header,
-        sessionId: header.sessionId === ANY_SESSION ? compound.sessionId : header.sessionId,
-        treeId: header.treeId === ANY_TREE ? compound.treeId : (header.treeId ?? 0),
+        sessionId: session?.id ?? header.sessionId,
+        treeId: tree?.id ?? header.treeId ?? 0,
       };
-    } else {
-      compound.fileId = undefined;
-      compound.status = NtStatus.SUCCESS;
-    }
-    compound.sessionId = header.sessionId;
-    compound.treeId = header.treeId ?? 0;
-    let session = this.sessions.get(header.sessionId);
+    compound.sessionId = session === undefined ? 0n : session.id;
+    compound.treeId = tree === undefined ? 0 : tree.id;
 
-    // Signed requests of an established session are checked (§3.3.5.2.4); unsigned ones refused.
-    if (session?.state === 'valid' && !encrypted && header.command !== Command.SESSION_SETUP) {
-      const signed = (header.flags & HeaderFlags.SIGNED) !== 0;
-      const key = session.keys?.signingKey;
-      if (
-        !signed ||
-        key === undefined ||
-        !verifySignature(message, key, this.negotiated?.signing ?? SigningAlgorithmId.AES_CMAC)
-      ) {
-        return { reply: this.reply(header, fail(header.command, NtStatus.ACCESS_DENIED), session), session };
-      }
-    }
-
-    // A tree of an encrypted share takes only encrypted requests (§3.3.5.2.9).
-    const tree = session?.trees.get(header.treeId ?? 0);
-    if (tree?.encrypt === true && !encrypted && header.command !== Command.TREE_CONNECT) {
-      return { reply: this.reply(header, fail(header.command, NtStatus.ACCESS_DENIED), session), session };
+    const refusal = this.refusal(header, message, encrypted, session, tree, compound);
+    if (refusal !== undefined) {
+      if (refusal.status === NtStatus.NETWORK_SESSION_EXPIRED && header.command === Command.CREATE)
+        compound.createStatus = refusal.status;
+      // A request that failed its signature check is not answered signed.
+      const signer = refusal.unverified ? undefined : session;
+      return { reply: this.reply(header, fail(header.command, refusal.status), signer), session: signer };
     }
 
     let answer: Answer;
@@ -305,6 +452,7 @@ export class SmbConnection {
       case Command.TREE_DISCONNECT:
         if (session?.trees.delete(header.treeId ?? 0) === true) {
           await session.opens.closeAll(header.treeId ?? 0);
+          this.pending.cancelWhere((op) => op.sessionId === session?.id && op.treeId === header.treeId);
           answer = ok(treeDisconnectResponse, {});
         } else {
           answer = fail(header.command, NtStatus.NETWORK_NAME_DELETED);
@@ -314,14 +462,30 @@ export class SmbConnection {
         if (session?.state !== 'valid') answer = fail(header.command, NtStatus.USER_SESSION_DELETED);
         else if (!FILE_COMMANDS.has(header.command)) answer = fail(header.command, NtStatus.NOT_SUPPORTED);
         else if (tree === undefined) answer = fail(header.command, NtStatus.NETWORK_NAME_DELETED);
-        else if (related && isErrorStatus(compound.status)) answer = fail(header.command, compound.status);
         else answer = await this.fileCommand(header, body, session, tree, compound);
     }
-    if (FILE_COMMANDS.has(header.command)) {
-      compound.status = answer.status;
-      if (answer.fileId !== undefined) compound.fileId = answer.fileId;
+    if (answer.async !== undefined) {
+      if (session !== undefined && this.pending.size < MAX_PENDING && header.nextCommand === 0)
+        return { reply: this.startAsync(header, answer, session, encrypted), session };
+      // Only the last request of a compound goes async: Windows fails one in the middle with
+      // STATUS_INTERNAL_ERROR (§3.3.5.2.7, note <206>; smbtorture smb2.compound.interim2).
+      // Beyond MAX_PENDING: INSUFFICIENT_RESOURCES. The operation is stopped either way.
+      answer.async.cancel('cancel');
+      answer = fail(
+        header.command,
+        header.nextCommand !== 0 ? NtStatus.INTERNAL_ERROR : NtStatus.INSUFFICIENT_RESOURCES,
+      );
     }
+    // Only a failed CREATE fails the related requests after it (§3.3.5.2.7.2, as Windows and
+    // Samba: a failed WRITE does not fail the READ after it).
+    if (header.command === Command.CREATE && isErrorStatus(answer.status))
+      compound.createStatus = answer.status;
+    if (answer.fileId !== undefined) compound.fileId = answer.fileId;
+    if (answer.treeId !== undefined) compound.treeId = answer.treeId;
     const reply = this.reply(header, answer, session, answer.signWith);
+    // 3.1.1: the session's preauth hash takes every SESSION_SETUP response but the final one (§3.3.5.5.3).
+    if (header.command === Command.SESSION_SETUP && answer.status === NtStatus.MORE_PROCESSING_REQUIRED)
+      session?.preauth?.update(reply);
     // 3.1.1: the connection's preauth hash takes the NEGOTIATE request and response (§3.3.5.4).
     if (
       header.command === Command.NEGOTIATE &&
@@ -331,10 +495,71 @@ export class SmbConnection {
       this.preauth.update(reply);
     }
     if (header.command === Command.LOGOFF && session !== undefined && answer.status === NtStatus.SUCCESS) {
-      this.sessions.delete(session.id);
-      await session.opens.closeAll();
+      await this.endSession(session);
+      this.pending.cancelWhere((op) => op.sessionId === session?.id);
     }
     return { reply, session };
+  }
+
+  /**
+   * Uses the request's MessageIds (§3.3.5.2.3); one outside the credit window, or used
+   * before, drops the connection.
+   */
+  private useCredits(header: Smb2Header): void {
+    if (!this.credits.consume(header.command, header.messageId, header.creditCharge))
+      throw new ProtocolViolation(`MessageId ${header.messageId} outside the credit window`);
+  }
+
+  /**
+   * The checks a request passes before its command runs, in Samba's and Windows' order: the
+   * session of a related request (§3.3.5.2.7.2), the signature (§3.3.5.2.4), a failed CREATE
+   * earlier in the compound, the session's state (§3.3.5.2.9), the tree (§3.3.5.2.11) and its
+   * encryption. The status to fail the request with, if any; `unverified` when the signature
+   * did not verify.
+   */
+  private refusal(
+    header: Smb2Header,
+    message: Uint8Array,
+    encrypted: boolean,
+    session: Session | undefined,
+    tree: Tree | undefined,
+    compound: CompoundState,
+  ): { status: number; unverified?: boolean } | undefined {
+    const related = (header.flags & HeaderFlags.RELATED_OPERATIONS) !== 0;
+    const signed = (header.flags & HeaderFlags.SIGNED) !== 0;
+    // A related request with no session before it (the first of a compound, or after one
+    // whose session was unknown) is malformed.
+    if (related && session === undefined) return { status: NtStatus.INVALID_PARAMETER };
+    if (session === undefined) {
+      // A signed request of an unknown session: NEGOTIATE must not be signed at all.
+      if (signed && !encrypted)
+        return {
+          status:
+            header.command === Command.NEGOTIATE ? NtStatus.INVALID_PARAMETER : NtStatus.USER_SESSION_DELETED,
+        };
+    } else if (session.keys !== undefined && !encrypted) {
+      // Signing is required: every request of a session with keys is signed and checked.
+      const key = session.keys.signingKey;
+      if (!signed || !verifySignature(message, key, this.negotiated?.signing ?? SigningAlgorithmId.AES_CMAC))
+        return { status: NtStatus.ACCESS_DENIED, unverified: true };
+    }
+    // A session that encrypts everything (encryptAll) takes only encrypted requests (§3.3.5.2.9).
+    if (session?.encrypt === true && !encrypted && header.command !== Command.SESSION_SETUP)
+      return { status: NtStatus.ACCESS_DENIED };
+    if (related && isErrorStatus(compound.createStatus)) return { status: compound.createStatus };
+    if (!SESSIONLESS_COMMANDS.has(header.command)) {
+      if (session === undefined || session.state !== 'valid')
+        return { status: NtStatus.USER_SESSION_DELETED };
+      // An expired session does only what winds it down, until it re-authenticates (§3.3.5.2.9).
+      if (session.isExpired() && !EXPIRED_SESSION_COMMANDS.has(header.command))
+        return { status: NtStatus.NETWORK_SESSION_EXPIRED };
+    }
+    if (TREE_COMMANDS.has(header.command)) {
+      if (tree === undefined) return { status: NtStatus.NETWORK_NAME_DELETED };
+      // A tree of an encrypted share takes only encrypted requests (§3.3.5.2.11).
+      if (tree.encrypt && !encrypted) return { status: NtStatus.ACCESS_DENIED };
+    }
+    return undefined;
   }
 
   /** A file command of a valid session on one of its trees: its handler, exceptions mapped to NTSTATUS. */
@@ -361,6 +586,9 @@ export class SmbConnection {
     try {
       switch (header.command) {
         case Command.CREATE:
+          // limits.maxOpensPerSession: one open more is refused before anything is opened.
+          if (session.opens.size >= this.server.limits.maxOpensPerSession)
+            return fail(header.command, NtStatus.INSUFFICIENT_RESOURCES);
           return await handleCreate(ctx, body as CreateRequest);
         case Command.CLOSE:
           return await handleClose(ctx, body as CloseRequest);
@@ -380,13 +608,75 @@ export class SmbConnection {
           return await handleQueryInfo(ctx, body as QueryInfoRequest);
         case Command.SET_INFO:
           return await handleSetInfo(ctx, body as SetInfoRequest);
+        case Command.CHANGE_NOTIFY:
+          return await handleChangeNotify(ctx, body as ChangeNotifyRequest);
         default:
-          // CHANGE_NOTIFY: not yet (it needs async responses).
           return fail(header.command, NtStatus.NOT_SUPPORTED);
       }
     } catch (e) {
       return fail(header.command, statusOf(e));
     }
+  }
+
+  /**
+   * Registers an async operation and returns its interim response (§3.3.4.2): STATUS_PENDING
+   * with the AsyncId, unsigned, granting the credits. The final response follows through the
+   * frame queue (so after the interim one), with the same AsyncId and no credits.
+   */
+  private startAsync(header: Smb2Header, answer: Answer, session: Session, encrypted: boolean): Uint8Array {
+    const work = answer.async;
+    if (work === undefined) throw new Error('not an async answer');
+    const op = this.pending.add({ ...header, sessionId: session.id, treeId: header.treeId ?? 0 }, work);
+    const complete = (final: Answer) => {
+      this.pending.remove(op);
+      this.queue = this.queue
+        .then(() => this.sendAsyncFinal(header, final, session, op.asyncId, encrypted))
+        .catch(() => {
+          this.socket.destroy();
+        });
+    };
+    work.result.then(complete, () => complete(fail(header.command, NtStatus.INTERNAL_ERROR)));
+    return toAsyncResponse(this.reply(header, answer, session), op.asyncId);
+  }
+
+  /** The final response of an async operation: signed and encrypted like the session's others. */
+  private sendAsyncFinal(
+    header: Smb2Header,
+    answer: Answer,
+    session: Session,
+    asyncId: bigint,
+    encrypted: boolean,
+  ): void {
+    if (this.socket.destroyed) return;
+    const standalone = { ...header, flags: header.flags & ~HeaderFlags.RELATED_OPERATIONS };
+    const message = this.reply(standalone, answer, session);
+    const signed = isSignedMessage(message);
+    toAsyncResponse(message, asyncId, 0);
+    const keys = session.keys;
+    if (signed && keys !== undefined && this.negotiated !== undefined)
+      signMessage(message, keys.signingKey, this.negotiated.signing);
+    let out = message;
+    const cipher = this.negotiated?.cipher;
+    if ((encrypted || session.encrypt) && keys?.serverToClientKey !== undefined && cipher !== undefined)
+      out = encryptMessage({ cipher, key: keys.serverToClientKey, sessionId: session.id, message });
+    this.guard.write(frameDirectTcp(out));
+  }
+
+  /**
+   * CANCEL (§3.3.5.16): the pending request it names (by AsyncId, else MessageId; of the same
+   * session) completes with STATUS_CANCELLED. A CANCEL that is not properly signed (or
+   * encrypted) is ignored: there is no response to refuse it with.
+   */
+  private cancelRequest(header: Smb2Header, message: Uint8Array, encrypted: boolean): void {
+    const session = this.sessions.get(header.sessionId);
+    if (session?.state !== 'valid') return;
+    const key = session.keys?.signingKey;
+    const verified =
+      encrypted ||
+      ((header.flags & HeaderFlags.SIGNED) !== 0 &&
+        key !== undefined &&
+        verifySignature(message, key, this.negotiated?.signing ?? SigningAlgorithmId.AES_CMAC));
+    if (verified) this.pending.find(header)?.work.cancel('cancel');
   }
 
   private chooseDialect(dialects: readonly number[]): number | undefined {
@@ -409,35 +699,73 @@ export class SmbConnection {
     });
   }
 
-  /** The response message: header fields echoed, credits granted, signed when the session signs. */
+  /**
+   * The response message: header fields echoed, credits granted (§3.3.1.2), signed when the
+   * session has keys (a re-authentication's SESSION_SETUP responses too, §3.3.5.5.3). A
+   * response that cannot be signed (an unknown session, a signature that did not verify)
+   * echoes the request's SIGNED flag and signature, as Samba does, so that a client that
+   * requires signing still reads its status (STATUS_USER_SESSION_DELETED and the like).
+   */
   private reply(
     request: Smb2Header,
     answer: Answer,
     session: Session | undefined,
     signWith?: Session,
   ): Uint8Array {
+    const signer = signWith ?? (session?.state === 'valid' ? session : undefined);
+    const echoSignature = signer?.keys === undefined && (request.flags & HeaderFlags.SIGNED) !== 0;
     const header: Smb2Header = {
       creditCharge: request.creditCharge,
       status: answer.status,
       command: request.command,
-      // Grant what was asked (at least 1), within a window that keeps large I/O flowing.
-      credits: Math.max(1, Math.min(request.credits, 512)),
-      flags: HeaderFlags.SERVER_TO_REDIR | (request.flags & HeaderFlags.RELATED_OPERATIONS),
+      credits: this.grantCredits(request, answer),
+      flags:
+        HeaderFlags.SERVER_TO_REDIR |
+        (request.flags & HeaderFlags.RELATED_OPERATIONS) |
+        (echoSignature ? HeaderFlags.SIGNED : 0),
       nextCommand: 0,
       messageId: request.messageId,
       reserved: request.reserved ?? 0,
       treeId: answer.treeId ?? request.treeId ?? 0,
       sessionId: session?.id ?? request.sessionId,
-      signature: new Uint8Array(16),
+      signature: echoSignature ? request.signature.slice() : new Uint8Array(16),
     };
-    const bytes = encodeMessage(header, answer.codec, answer.body);
-    const signer =
-      signWith ??
-      (session?.state === 'valid' && request.command !== Command.SESSION_SETUP ? session : undefined);
+    const bytes =
+      answer.bulk !== undefined
+        ? this.replyInPlace(header, answer, answer.bulk)
+        : encodeMessage(header, answer.codec, answer.body);
     if (signer?.keys !== undefined && this.negotiated !== undefined) {
       signMessage(bytes, signer.keys.signingKey, this.negotiated.signing);
     }
     return bytes;
+  }
+
+  /**
+   * A READ response written into the headroom before its data (handlers/read.ts: 4 + 80 free
+   * bytes of a buffer of its own), so that megabytes are neither copied nor allocated again;
+   * signing and the Direct TCP header then also work in place.
+   */
+  private replyInPlace(header: Smb2Header, answer: Answer, data: Uint8Array): Uint8Array {
+    const body = answer.body as Omit<ReadResponse, 'data'>;
+    const fixed = encodeMessage(header, READ_RESPONSE_FIXED, { ...body, dataLength: data.length });
+    if (data.byteOffset < fixed.length + 4) throw new Error('READ data without headroom');
+    const message = new Uint8Array(data.buffer, data.byteOffset - fixed.length, fixed.length + data.length);
+    message.set(fixed);
+    this.builtInPlace.add(message);
+    return message;
+  }
+
+  /**
+   * The credits of a response (§3.3.1.2). An interim STATUS_PENDING response grants them and
+   * the final response of the same request none (§3.3.4.2).
+   */
+  private grantCredits(request: Smb2Header, answer: Answer): number {
+    if (answer.async !== undefined) {
+      this.creditedAsync.add(request.messageId);
+      return this.credits.grant(request, answer.status);
+    }
+    if (this.creditedAsync.delete(request.messageId)) return this.credits.grant(request, answer.status, true);
+    return this.credits.grant(request, answer.status);
   }
 
   private negotiate(message: Uint8Array, req: NegotiateRequest): Answer {
@@ -477,6 +805,8 @@ export class SmbConnection {
         ? GlobalCapabilities.ENCRYPTION
         : 0);
     const securityMode = SecurityMode.SIGNING_ENABLED | SecurityMode.SIGNING_REQUIRED;
+    // Multi-credit requests (CreditCharge) come with LARGE_MTU, 2.1 and later (§3.3.5.2.3).
+    this.credits.multiCredit = dialect >= Dialect.SMB_2_1;
     this.negotiated = {
       dialect,
       signing,
@@ -521,6 +851,13 @@ export class SmbConnection {
     });
   }
 
+  /**
+   * SESSION_SETUP (§3.3.5.5): a new session (SessionId 0), the next leg of one under way, or a
+   * re-authentication of an established one (§3.3.5.5.2: a fresh acceptor; the same principal
+   * must authenticate; the keys stay, the expiry moves to the new ticket's end). A failed
+   * authentication ends the session. A new session replaces the same principal's
+   * PreviousSessionId (§3.3.5.5.3).
+   */
   private async sessionSetup(
     header: Smb2Header,
     message: Uint8Array,
@@ -533,27 +870,34 @@ export class SmbConnection {
     if (session === undefined) {
       if (header.sessionId !== 0n)
         return { answer: fail(Command.SESSION_SETUP, NtStatus.USER_SESSION_DELETED), session: undefined };
+      if (this.sessions.size >= this.server.limits.maxSessionsPerConnection)
+        return { answer: fail(Command.SESSION_SETUP, NtStatus.REQUEST_NOT_ACCEPTED), session: undefined };
       session = new Session(
         this.server.newId(),
         this.newAcceptor(),
         negotiated.dialect === Dialect.SMB_3_1_1 ? this.preauth : undefined,
       );
       this.sessions.set(session.id, session);
-    } else if (session.state === 'valid') {
-      // Re-authentication of an established session is not supported yet.
-      return { answer: fail(Command.SESSION_SETUP, NtStatus.REQUEST_NOT_ACCEPTED), session };
+    } else if (session.state === 'valid' && !session.reauthenticating) {
+      session.beginReauth(this.newAcceptor());
     }
-    session.preauth?.update(message);
+    const reauth = session.reauthenticating;
+    // A failure ends the session; a re-authenticated one still signs the answer (its keys hold).
+    const refuse = async (status: number) => {
+      await this.endSession(session);
+      return {
+        answer: { ...fail(Command.SESSION_SETUP, status), ...(reauth ? { signWith: session } : {}) },
+        session: reauth ? session : undefined,
+      };
+    };
+    if (!reauth) session.preauth?.update(message);
     if (startsWith(req.securityBuffer, NTLMSSP)) {
       this.server.recordNtlm(this.peer, ['NTLMSSP']);
-      this.sessions.delete(session.id);
-      return { answer: fail(Command.SESSION_SETUP, NtStatus.LOGON_FAILURE), session: undefined };
+      return refuse(NtStatus.LOGON_FAILURE);
     }
     const step = await session.acceptor.stepAsync(req.securityBuffer);
-    if (step.error !== undefined || (!step.done && step.outputToken === undefined)) {
-      this.sessions.delete(session.id);
-      return { answer: fail(Command.SESSION_SETUP, NtStatus.LOGON_FAILURE), session: undefined };
-    }
+    if (step.error !== undefined || (!step.done && step.outputToken === undefined))
+      return refuse(NtStatus.LOGON_FAILURE);
     const securityBuffer = step.outputToken ?? new Uint8Array(0);
     if (!step.done) {
       const answer: Answer = {
@@ -561,18 +905,20 @@ export class SmbConnection {
         codec: sessionSetupResponse as BodyCodec<unknown>,
         body: { sessionFlags: 0, securityBuffer },
       };
-      // The preauth hash takes every SESSION_SETUP response but the final one.
-      const reply = this.reply(header, answer, session);
-      session.preauth?.update(reply);
       return { answer, session };
     }
     const context = session.acceptor.context;
-    if (context === undefined) {
-      this.sessions.delete(session.id);
-      return { answer: fail(Command.SESSION_SETUP, NtStatus.LOGON_FAILURE), session: undefined };
+    if (context === undefined) return refuse(NtStatus.LOGON_FAILURE);
+    if (reauth) {
+      // Another principal cannot take over the session (§3.3.5.5.3).
+      if (!session.completeReauth(context)) return refuse(NtStatus.ACCESS_DENIED);
+    } else {
+      session.establish(context, negotiated.dialect, negotiated.cipher);
+      session.encrypt = this.server.options.encryptAll === true && negotiated.cipher !== undefined;
+      const established = session;
+      this.server.sessions.add({ session: established, close: () => this.endSession(established) });
+      await this.server.sessions.replacePrevious(req.previousSessionId, established);
     }
-    session.establish(context, negotiated.dialect, negotiated.cipher);
-    session.encrypt = this.server.options.encryptAll === true && negotiated.cipher !== undefined;
     return {
       answer: {
         status: NtStatus.SUCCESS,
@@ -629,6 +975,23 @@ export class SmbConnection {
       treeId: id,
     };
   }
+}
+
+/**
+ * A compound response grants its credits in its last message, the others 0 (as Windows and
+ * Samba; §3.3.1.2 leaves it open). The messages are signed again after joining.
+ */
+function totalCreditsOnLast(replies: readonly Uint8Array[]): void {
+  const CREDITS = 14;
+  let total = 0;
+  for (const r of replies) {
+    const view = new DataView(r.buffer, r.byteOffset, r.byteLength);
+    total += view.getUint16(CREDITS, true);
+    view.setUint16(CREDITS, 0, true);
+  }
+  const last = replies[replies.length - 1];
+  if (last !== undefined)
+    new DataView(last.buffer, last.byteOffset).setUint16(CREDITS, Math.min(total, 0xffff), true);
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

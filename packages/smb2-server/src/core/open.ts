@@ -50,6 +50,19 @@ export class PipeOpen {
   ) {}
 }
 
+/**
+ * The NTFS quota index, `$Extend\$Quota:$Q:$INDEX_ALLOCATION`, opened on a disk share: a
+ * handle with no file behind it, through which clients ask for quota information
+ * (../handlers/quota-file.ts).
+ */
+export class QuotaOpen {
+  constructor(
+    readonly fileId: FileId,
+    readonly treeId: number,
+    readonly grantedAccess: number,
+  ) {}
+}
+
 /** The CreateOptions bits FileModeInformation reports (MS-FSCC §2.4.26). */
 export const MODE_BITS = 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00001000;
 
@@ -59,7 +72,7 @@ export const isAnyFileId = (id: FileId): boolean =>
 
 /** An open table: FileIds allocated here, looked up by their volatile part. */
 export class OpenTable {
-  readonly #opens = new Map<bigint, Open | PipeOpen>();
+  readonly #opens = new Map<bigint, Open | PipeOpen | QuotaOpen>();
   #next = 1n;
 
   get size(): number {
@@ -88,6 +101,19 @@ export class OpenTable {
     return open;
   }
 
+  /** The quota index opened on a disk tree. */
+  addQuota(treeId: number, grantedAccess: number): QuotaOpen {
+    const open = new QuotaOpen(this.#newId(), treeId, grantedAccess);
+    this.#opens.set(open.fileId.volatile, open);
+    return open;
+  }
+
+  /** The quota-index open with this FileId on `treeId`, or undefined. */
+  getQuota(id: FileId, treeId: number): QuotaOpen | undefined {
+    const o = this.getAny(id, treeId);
+    return o instanceof QuotaOpen ? o : undefined;
+  }
+
   /** The file open with this FileId (both parts must match) on `treeId`, or undefined. */
   get(id: FileId, treeId: number): Open | undefined {
     const o = this.getAny(id, treeId);
@@ -100,13 +126,13 @@ export class OpenTable {
     return o instanceof PipeOpen ? o : undefined;
   }
 
-  /** The open (file or pipe) with this FileId on `treeId`, or undefined. */
-  getAny(id: FileId, treeId: number): Open | PipeOpen | undefined {
+  /** The open (file, pipe or quota index) with this FileId on `treeId`, or undefined. */
+  getAny(id: FileId, treeId: number): Open | PipeOpen | QuotaOpen | undefined {
     const o = this.#opens.get(id.volatile);
     return o !== undefined && o.fileId.persistent === id.persistent && o.treeId === treeId ? o : undefined;
   }
 
-  delete(open: Open | PipeOpen): void {
+  delete(open: Open | PipeOpen | QuotaOpen): void {
     this.#opens.delete(open.fileId.volatile);
   }
 

@@ -57,4 +57,47 @@ export interface SmbServerOptions {
   readonly serverName?: string;
   /** Largest read, write and transact size offered (default 8 MiB). */
   readonly maxIoSize?: number;
+  /** Resource limits; each has a default (see `SmbServerLimits`). */
+  readonly limits?: SmbServerLimits;
+}
+
+/**
+ * What one server, connection or session may hold. Every field is optional and has the
+ * default shown; a time of 0 turns that timeout off.
+ */
+export interface SmbServerLimits {
+  /** Connections at once (default 1024); one more is closed as soon as it is accepted. */
+  readonly maxConnections?: number;
+  /**
+   * Sessions per connection (default 64): one more SESSION_SETUP gets
+   * STATUS_REQUEST_NOT_ACCEPTED (MS-SMB2 §3.3.5.5.1).
+   */
+  readonly maxSessionsPerConnection?: number;
+  /** Opens (files, directories, pipes) per session (default 16384): one more CREATE gets STATUS_INSUFFICIENT_RESOURCES. */
+  readonly maxOpensPerSession?: number;
+  /**
+   * A connection that sends nothing for this long while it holds no open is closed
+   * (default 15 minutes, as Windows' autodisconnect).
+   */
+  readonly idleTimeoutMs?: number;
+  /**
+   * A connection that has no authenticated session this long after it was accepted is closed
+   * (default 60 s): a peer cannot hold a connection open without authenticating.
+   */
+  readonly authTimeoutMs?: number;
+  /**
+   * Credits a client may hold at once (default 8192, as Windows and Samba; MS-SMB2 §3.3.1.2):
+   * also the size of the window of MessageIds it may use.
+   */
+  readonly maxCredits?: number;
+  /**
+   * Requests received and not yet answered per connection (default 512): past this the
+   * server stops reading the socket until it has caught up.
+   */
+  readonly maxPendingRequests?: number;
+  /**
+   * Bytes of responses written and not yet taken by the peer per connection (default 32 MiB):
+   * past this the server stops reading the socket until the peer reads.
+   */
+  readonly maxQueuedOutputBytes?: number;
 }

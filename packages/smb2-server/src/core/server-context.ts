@@ -1,11 +1,20 @@
 /** What every connection of a server shares. */
 import type { ShareBackend } from '../backend/index.js';
+import type { FramePool } from './frame-pool.js';
+import type { ResolvedLimits } from './limits.js';
 import type { ShareOptions, SmbServerOptions } from './options.js';
+import type { SessionRegistry } from './session-registry.js';
 
 export interface ServerContext {
   readonly options: SmbServerOptions;
   readonly serverGuid: Uint8Array;
   readonly startTime: Date;
+  /** `options.limits` with every default filled in. */
+  readonly limits: ResolvedLimits;
+  /** Every established session of every connection (for PreviousSessionId, §3.3.5.5.3). */
+  readonly sessions: SessionRegistry;
+  /** Recycled memory for big request frames (every connection's WRITEs). */
+  readonly framePool?: FramePool;
   recordNtlm(peer: string, offered: readonly string[]): void;
   newId(): bigint;
   /**

@@ -1,6 +1,8 @@
 /**
  * One SMB session (MS-SMB2 §3.3.1.8): its SPNEGO acceptor while authenticating
- * (Kerberos or IAKerb, never NTLM), then its keys, the client principal and its trees.
+ * (Kerberos or IAKerb, never NTLM), then its keys, the client principal, its trees and when
+ * it expires (the Kerberos ticket's end time, §3.3.5.2.9); a re-authentication (§3.3.5.5.2)
+ * runs a new acceptor over the established session and keeps its keys.
  */
 import type { SecurityContext, SpnegoAcceptor } from '@postntlm/gssapi-spnego';
 import {
@@ -31,6 +33,12 @@ export interface Tree {
 
 export class Session {
   state: 'in-progress' | 'valid' = 'in-progress';
+  /** The acceptor of the authentication under way (the first, or a re-authentication). */
+  acceptor: SpnegoAcceptor;
+  /** A re-authentication of this (valid) session is under way (§3.3.5.5.2). */
+  reauthenticating = false;
+  /** When the session's Kerberos ticket ends (Session.ExpirationTime, §3.3.5.5.3). */
+  expiresAt: Date | undefined;
   keys: SessionKeys | undefined;
   context: SecurityContext | undefined;
   /** Encrypt everything of this session (ENCRYPT_DATA). */
@@ -43,21 +51,48 @@ export class Session {
 
   constructor(
     readonly id: bigint,
-    readonly acceptor: SpnegoAcceptor,
+    acceptor: SpnegoAcceptor,
     connectionPreauth: PreauthHash | undefined,
   ) {
+    this.acceptor = acceptor;
     this.preauth = connectionPreauth?.fork();
+  }
+
+  /** The ticket's end time passed (§3.3.5.2.9: STATUS_NETWORK_SESSION_EXPIRED until re-authenticated). */
+  isExpired(now: Date = new Date()): boolean {
+    return (
+      this.state === 'valid' && this.expiresAt !== undefined && this.expiresAt.getTime() <= now.getTime()
+    );
+  }
+
+  /** Starts a re-authentication of this valid session with a fresh acceptor. */
+  beginReauth(acceptor: SpnegoAcceptor): void {
+    this.acceptor = acceptor;
+    this.reauthenticating = true;
+  }
+
+  /**
+   * Ends a re-authentication (§3.3.5.5.3): the session takes the new ticket's end time when
+   * the same principal authenticated; the keys stay. False (and nothing changes) for another
+   * principal.
+   */
+  completeReauth(context: SecurityContext): boolean {
+    this.reauthenticating = false;
+    if (principalOf(context) !== this.client) return false;
+    this.context = context;
+    this.expiresAt = context.endtime;
+    return true;
   }
 
   /** The authenticated client, `alice@REALM`. */
   get client(): string | undefined {
-    const c = this.context?.client;
-    return c === undefined ? undefined : `${c.name.nameString.join('/')}@${c.realm}`;
+    return this.context === undefined ? undefined : principalOf(this.context);
   }
 
   /** Derives the session's keys once authentication succeeded (§3.3.5.5.3). */
   establish(context: SecurityContext, dialect: number, cipher: CipherId | undefined): void {
     this.context = context;
+    this.expiresAt = context.endtime;
     this.keys = deriveSessionKeys({
       dialect,
       sessionKey: context.smbSessionKey(),
@@ -67,6 +102,11 @@ export class Session {
     });
     this.state = 'valid';
   }
+}
+
+function principalOf(context: SecurityContext): string {
+  const c = context.client;
+  return `${c.name.nameString.join('/')}@${c.realm}`;
 }
 
 export interface Negotiated {

@@ -1,5 +1,6 @@
 /** The shares' backends: one `LocalDirectoryBackend` per share with a `path`, opened lazily, disposed at close. */
 import { LocalDirectoryBackend, type ShareBackend } from '../backend/index.js';
+import { SparseFileBackend } from '../backend/sparse.js';
 import type { ShareOptions } from './options.js';
 
 export class ShareBackends {
@@ -11,7 +12,8 @@ export class ShareBackends {
     const key = share.name.toLowerCase();
     let b = this.#backends.get(key);
     if (b === undefined) {
-      b = LocalDirectoryBackend.open(share.path, share.backend ?? {});
+      // Sparse-file state (FSCTL_SET_SPARSE, SET_ZERO_DATA, QUERY_ALLOCATED_RANGES) on top.
+      b = LocalDirectoryBackend.open(share.path, share.backend ?? {}).then((l) => new SparseFileBackend(l));
       this.#backends.set(key, b);
       b.catch(() => this.#backends.delete(key));
     }

@@ -1,10 +1,16 @@
-/** CLOSE (MS-SMB2 §3.3.5.10): closes the open; with POSTQUERY_ATTRIB, the attributes just before closing. */
+/**
+ * CLOSE (MS-SMB2 §3.3.5.10): closes the open; with POSTQUERY_ATTRIB, the attributes just
+ * before closing. Pipes: ./pipe.ts; the quota index: ./quota-file.ts.
+ */
 import { CloseFlags, type CloseRequest, closeResponse } from '@postntlm/smb2-protocol';
 import { type Answer, type HandlerContext, lookupOpen, ok } from './common.js';
 import { pipeClose } from './pipe.js';
+import { findQuotaOpen, quotaIndexClose } from './quota-file.js';
 
 export async function handleClose(ctx: HandlerContext, req: CloseRequest): Promise<Answer> {
   if (ctx.tree.ipc) return pipeClose(ctx, req);
+  const quota = findQuotaOpen(ctx, req.fileId);
+  if (quota !== undefined) return quotaIndexClose(ctx, quota, req.flags);
   const open = lookupOpen(ctx, req.fileId);
   ctx.session.opens.delete(open);
   const info = await open.backend.close(open.handle);

@@ -26,7 +26,39 @@ export interface Answer {
   readonly treeId?: number;
   /** The FileId a CREATE produced (for related compounds). */
   readonly fileId?: FileId;
+  /**
+   * The request goes on asynchronously (MS-SMB2 §3.3.4.2): the connection answers
+   * STATUS_PENDING now, and `work.result` later under the same AsyncId.
+   */
+  readonly async?: AsyncWork;
+  /**
+   * A READ's data (also `body.data`) when it sits `READ_RESPONSE_HEADROOM` bytes into an
+   * ArrayBuffer that holds nothing else (handlers/read.ts): the connection then writes the frame
+   * header, SMB2 header and READ fields into that headroom and sends the data without a copy.
+   */
+  readonly bulk?: Uint8Array;
 }
+
+/**
+ * Why a pending operation is stopped: a CANCEL request (§3.3.5.16), or the end of its
+ * session, tree or connection (the operation may answer differently: a LOCK then answers
+ * STATUS_RANGE_NOT_LOCKED, as Windows and Samba do, rather than STATUS_CANCELLED).
+ */
+export type CancelReason = 'cancel' | 'teardown';
+
+/** An operation that completes later: a blocking LOCK, a CHANGE_NOTIFY. */
+export interface AsyncWork {
+  /** The final answer; settles after `cancel()` too, never rejects. */
+  readonly result: Promise<Answer>;
+  /** Settle `result` soon (default reason: 'cancel'). Idempotent; no-op once settled. */
+  cancel(reason?: CancelReason): void;
+}
+
+/** The interim answer of an operation that goes async; its final answer is `work.result`. */
+export const pending = (command: number, work: AsyncWork): Answer => ({
+  ...fail(command, NtStatus.PENDING),
+  async: work,
+});
 
 export const fail = (command: number, status: number, errorData = new Uint8Array(0)): Answer => ({
   status,

@@ -18,7 +18,9 @@ import {
 } from '@postntlm/smb2-protocol';
 import { mapGenericAccess, SmbStatusError } from '../backend/index.js';
 import { type Answer, fail, type HandlerContext, ok } from './common.js';
+import { invalidCreateParameters } from './create-checks.js';
 import { pipeCreate } from './pipe.js';
+import { isQuotaIndexName, quotaIndexCreate } from './quota-file.js';
 
 /** Rights a read-only share never grants. */
 const WRITE_RIGHTS =
@@ -40,6 +42,9 @@ export async function handleCreate(ctx: HandlerContext, req: CreateRequest): Pro
   if (req.impersonationLevel > ImpersonationLevel.DELEGATE)
     return fail(Command.CREATE, NtStatus.BAD_IMPERSONATION_LEVEL);
   if (req.name.startsWith('\\')) return fail(Command.CREATE, NtStatus.INVALID_PARAMETER);
+  const invalid = invalidCreateParameters(req);
+  if (invalid !== undefined) return fail(Command.CREATE, invalid);
+  if (isQuotaIndexName(req.name)) return quotaIndexCreate(ctx, req);
 
   let desiredAccess = req.desiredAccess >>> 0;
   let disposition = req.createDisposition;

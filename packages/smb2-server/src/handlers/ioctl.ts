@@ -3,8 +3,10 @@
  * 2.x–3.0.2 from the remembered NEGOTIATE; any mismatch, or a 3.1.1 connection, drops the
  * connection), FSCTL_DFS_GET_REFERRALS(_EX) → STATUS_NOT_FOUND (no DFS, as Samba answers
  * without it), FSCTL_PIPE_TRANSCEIVE and PIPE_WAIT on IPC$ (./pipe.ts; on a disk share
- * STATUS_NOT_SUPPORTED); a non-FSCTL request → STATUS_NOT_SUPPORTED; other
- * FSCTLs → STATUS_INVALID_DEVICE_REQUEST.
+ * STATUS_NOT_SUPPORTED); server-side copy (§3.3.5.15.5 resume keys, §3.3.5.15.6 copychunk:
+ * ./fsctl-resume-key.ts, ./fsctl-copychunk.ts); sparse files (./fsctl-sparse.ts);
+ * compression state (./fsctl-compression.ts); network interfaces (./fsctl-network.ts);
+ * a non-FSCTL request → STATUS_NOT_SUPPORTED; other FSCTLs → STATUS_INVALID_DEVICE_REQUEST.
  */
 import {
   Command,
@@ -19,6 +21,11 @@ import {
   validateNegotiateInfoResponse,
 } from '@postntlm/smb2-protocol';
 import { type Answer, fail, type HandlerContext, lookupOpen, ok } from './common.js';
+import { handleGetCompression, handleSetCompression } from './fsctl-compression.js';
+import { handleCopyChunk } from './fsctl-copychunk.js';
+import { handleNetworkInterfaceInfo } from './fsctl-network.js';
+import { handleRequestResumeKey } from './fsctl-resume-key.js';
+import { handleQueryAllocatedRanges, handleSetSparse, handleSetZeroData } from './fsctl-sparse.js';
 import { pipeIoctl } from './pipe.js';
 
 /** The dialect our NEGOTIATE would pick from `dialects` (the server's preference order). */
@@ -40,6 +47,23 @@ export async function handleIoctl(
     case Fsctl.PIPE_PEEK:
     case Fsctl.PIPE_WAIT:
       return pipeIoctl(ctx, req);
+    case Fsctl.SRV_REQUEST_RESUME_KEY:
+      return handleRequestResumeKey(ctx, req);
+    case Fsctl.SRV_COPYCHUNK:
+    case Fsctl.SRV_COPYCHUNK_WRITE:
+      return handleCopyChunk(ctx, req);
+    case Fsctl.SET_SPARSE:
+      return handleSetSparse(ctx, req);
+    case Fsctl.SET_ZERO_DATA:
+      return handleSetZeroData(ctx, req);
+    case Fsctl.QUERY_ALLOCATED_RANGES:
+      return handleQueryAllocatedRanges(ctx, req);
+    case Fsctl.GET_COMPRESSION:
+      return handleGetCompression(ctx, req);
+    case Fsctl.SET_COMPRESSION:
+      return handleSetCompression(ctx, req);
+    case Fsctl.QUERY_NETWORK_INTERFACE_INFO:
+      return handleNetworkInterfaceInfo(ctx, req);
     default:
       // A handle-based FSCTL on an unknown FileId is FILE_CLOSED before anything else.
       lookupOpen(ctx, req.fileId);

@@ -4,6 +4,7 @@
  * scan (or of a RESTART_SCANS / REOPEN request) holds for the scan; RETURN_SINGLE_ENTRY and
  * OutputBufferLength bound the answer (`fitDirectoryEntries`), entries that did not fit come
  * next time. STATUS_NO_SUCH_FILE when nothing matches, STATUS_NO_MORE_FILES at the end.
+ * Entries are looked up as they are returned, so files removed during a scan do not appear.
  */
 import {
   Command,
@@ -17,12 +18,22 @@ import {
   queryDirectoryResponse,
 } from '@postntlm/smb2-protocol';
 import type { DirectoryEntry as BackendEntry } from '../backend/index.js';
+import { shortNameOf } from '../backend/short-name.js';
 import { type Answer, fail, type HandlerContext, lookupOpen, ok } from './common.js';
 
 const FIXED: Readonly<Record<number, number>> = DIRECTORY_ENTRY_FIXED_SIZE as unknown as Record<
   number,
   number
 >;
+
+/**
+ * The ShortName of the Both/IdBoth classes: the name's 8.3 form (the one FileAlternateName
+ * reports), empty when the name already is exactly that (as Samba and NTFS leave it).
+ */
+function shortNameFor(name: string): string {
+  const short = shortNameOf(name);
+  return short === name ? '' : short;
+}
 
 export function toWireEntry(e: BackendEntry): DirectoryEntry {
   return {
@@ -36,9 +47,18 @@ export function toWireEntry(e: BackendEntry): DirectoryEntry {
     allocationSize: e.allocationSize,
     fileAttributes: e.attributes,
     eaSize: 0,
-    shortName: '',
+    shortName: shortNameFor(e.name),
     fileId: e.fileId,
   };
+}
+
+/**
+ * How many entries could fit in `outputBufferLength` at most (each at least its fixed part
+ * and a one-character name, 8-byte aligned): the backend looks no further than that.
+ */
+export function mostEntriesFitting(fixed: number, outputBufferLength: number): number {
+  const smallest = fixed + 2;
+  return Math.max(1, Math.floor((outputBufferLength - smallest) / ((smallest + 7) & ~7)) + 1);
 }
 
 export async function handleQueryDirectory(ctx: HandlerContext, req: QueryDirectoryRequest): Promise<Answer> {
@@ -59,7 +79,7 @@ export async function handleQueryDirectory(ctx: HandlerContext, req: QueryDirect
       : open.resumeAfter !== undefined
         ? { resumeAfterIndex: open.resumeAfter }
         : {}),
-    ...(single ? { maxEntries: 1 } : {}),
+    maxEntries: single ? 1 : mostEntriesFitting(fixed, req.outputBufferLength),
   });
   open.scanning = true;
   const { bytes, count } = fitDirectoryEntries(

@@ -1,15 +1,21 @@
 /**
  * QUERY_INFO (MS-SMB2 §3.3.5.20). File classes Basic, Standard, Internal, Ea, Access,
- * Position, Mode, Alignment, All, NetworkOpen, AttributeTag, Stream (AlternateName: no 8.3
- * names, STATUS_NOT_SUPPORTED); file-system classes
- * Volume, Size, FullSize, Device, Attribute, SectorSize; SECURITY: a minimal descriptor
- * (owner and group: the session's principal mapped to a fixed SID; a DACL granting Everyone
- * the share's access). Other classes: STATUS_INVALID_INFO_CLASS (QUOTA: NOT_SUPPORTED).
+ * Position, Mode, Alignment, All, NetworkOpen, AttributeTag, Stream, Compression,
+ * AlternateName (a derived 8.3 name, ../backend/short-name.ts), NormalizedName (3.1.1
+ * only, §3.3.5.20.1) and FullEa (no EAs are kept: STATUS_NO_EAS_ON_FILE); file-system
+ * classes Volume, Size, FullSize, Device, Attribute, Control (no quotas), ObjectId,
+ * SectorSize; SECURITY: a minimal descriptor (owner and group: the session's principal
+ * mapped to a fixed SID; a DACL granting Everyone the share's access). Other classes:
+ * STATUS_INVALID_INFO_CLASS (QUOTA: NOT_SUPPORTED).
  *
- * Buffer sizes (§3.3.5.20.1–3): a value larger than OutputBufferLength is truncated with
- * STATUS_BUFFER_OVERFLOW when the class has a variable part and its fixed part fits,
- * STATUS_INFO_LENGTH_MISMATCH otherwise; a security descriptor that does not fit is
- * STATUS_BUFFER_TOO_SMALL with the needed size (4 bytes) as ErrorData. Pipes: ./pipe.ts.
+ * Access (§3.3.5.20.1): Basic, All, NetworkOpen and AttributeTag need FILE_READ_ATTRIBUTES,
+ * FullEa FILE_READ_EA, SECURITY READ_CONTROL; the rest need nothing.
+ *
+ * Buffer sizes (§3.3.5.20.1–3): an OutputBufferLength below the class's structure size is
+ * STATUS_INFO_LENGTH_MISMATCH (./info-classes.ts); a longer value is truncated with
+ * STATUS_BUFFER_OVERFLOW; a security descriptor that does not fit is
+ * STATUS_BUFFER_TOO_SMALL with the needed size (4 bytes) as ErrorData. Pipes: ./pipe.ts;
+ * the quota index: ./quota-file.ts.
  */
 import {
   AccessMask,
@@ -17,6 +23,7 @@ import {
   Command,
   DeviceCharacteristics,
   DeviceType,
+  Dialect,
   encodeSecurityDescriptor,
   FileInformationClass as F,
   FILE_INFO_CODECS,
@@ -30,19 +37,19 @@ import {
   SecurityDescriptorControl,
   selectSecurityDescriptor,
 } from '@postntlm/smb2-protocol';
-import type { FileInfo } from '../backend/index.js';
+import { type FileInfo, SmbStatusError } from '../backend/index.js';
+import { shortNameOf } from '../backend/short-name.js';
 import type { Open } from '../core/open.js';
 import { type Answer, fail, type HandlerContext, lookupOpen, needAccess, ok } from './common.js';
+import {
+  encodeFileCompressionInformation,
+  encodeFsControlInformation,
+  encodeFsObjectIdInformation,
+  minimumOutputLength,
+  volumeObjectId,
+} from './info-classes.js';
 import { pipeQueryInfo } from './pipe.js';
-
-/** Fixed-part sizes of the classes with a variable part (a truncated answer needs this much). */
-const VARIABLE_FIXED: ReadonlyMap<string, number> = new Map([
-  [`1:${F.FileAllInformation}`, 100],
-  [`1:${F.FileStreamInformation}`, 24],
-  [`1:${F.FileNameInformation}`, 4],
-  [`2:${FS.FileFsVolumeInformation}`, 18],
-  [`2:${FS.FileFsAttributeInformation}`, 12],
-]);
+import { findQuotaOpen, quotaIndexQueryInfo } from './quota-file.js';
 
 const ATTRIBUTE_CLASSES: ReadonlySet<number> = new Set([
   F.FileBasicInformation,
@@ -53,56 +60,83 @@ const ATTRIBUTE_CLASSES: ReadonlySet<number> = new Set([
 
 export async function handleQueryInfo(ctx: HandlerContext, req: QueryInfoRequest): Promise<Answer> {
   if (ctx.tree.ipc) return pipeQueryInfo(ctx, req);
+  if (findQuotaOpen(ctx, req.fileId) !== undefined) return quotaIndexQueryInfo(req);
   const open = lookupOpen(ctx, req.fileId);
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | undefined;
   switch (req.infoType) {
-    case InfoType.FILE: {
-      // No 8.3 names: NOT_SUPPORTED, which clients (smbclient's allinfo) take as "none".
-      if (req.fileInfoClass === F.FileAlternateNameInformation)
-        return fail(Command.QUERY_INFO, NtStatus.NOT_SUPPORTED);
-      const value = await fileInfo(open, req.fileInfoClass);
-      const codec = FILE_INFO_CODECS.get(req.fileInfoClass);
-      if (value === undefined || codec === undefined)
-        return fail(Command.QUERY_INFO, NtStatus.INVALID_INFO_CLASS);
-      bytes = codec.encode(value);
+    case InfoType.FILE:
+      bytes = await fileInfoBytes(ctx, open, req.fileInfoClass);
       break;
-    }
-    case InfoType.FILESYSTEM: {
-      const value = await fsInfo(open, req.fileInfoClass);
-      const codec = FS_INFO_CODECS.get(req.fileInfoClass);
-      if (value === undefined || codec === undefined)
-        return fail(Command.QUERY_INFO, NtStatus.INVALID_INFO_CLASS);
-      bytes = codec.encode(value);
+    case InfoType.FILESYSTEM:
+      bytes = await fsInfoBytes(open, req.fileInfoClass);
       break;
-    }
     case InfoType.SECURITY: {
       needAccess(open, AccessMask.READ_CONTROL, 'QUERY_INFO SECURITY');
-      bytes = encodeSecurityDescriptor(
+      const sd = encodeSecurityDescriptor(
         selectSecurityDescriptor(securityDescriptor(ctx), req.additionalInformation),
       );
-      if (bytes.length > req.outputBufferLength) {
+      if (sd.length > req.outputBufferLength) {
         const need = new Uint8Array(4);
-        new DataView(need.buffer).setUint32(0, bytes.length, true);
+        new DataView(need.buffer).setUint32(0, sd.length, true);
         return fail(Command.QUERY_INFO, NtStatus.BUFFER_TOO_SMALL, need);
       }
-      return ok(queryInfoResponse, { outputBuffer: bytes });
+      return ok(queryInfoResponse, { outputBuffer: sd });
     }
     case InfoType.QUOTA:
       return fail(Command.QUERY_INFO, NtStatus.NOT_SUPPORTED);
     default:
       return fail(Command.QUERY_INFO, NtStatus.INVALID_PARAMETER);
   }
+  if (bytes === undefined) return fail(Command.QUERY_INFO, NtStatus.INVALID_INFO_CLASS);
+  if (req.outputBufferLength < minimumOutputLength(req.infoType, req.fileInfoClass))
+    return fail(Command.QUERY_INFO, NtStatus.INFO_LENGTH_MISMATCH);
   if (bytes.length <= req.outputBufferLength) return ok(queryInfoResponse, { outputBuffer: bytes });
-  const fixed = VARIABLE_FIXED.get(`${req.infoType}:${req.fileInfoClass}`);
-  if (fixed !== undefined && req.outputBufferLength >= fixed) {
-    return ok(
-      queryInfoResponse,
-      { outputBuffer: bytes.slice(0, req.outputBufferLength) },
-      NtStatus.BUFFER_OVERFLOW,
-    );
-  }
-  return fail(Command.QUERY_INFO, NtStatus.INFO_LENGTH_MISMATCH);
+  return ok(
+    queryInfoResponse,
+    { outputBuffer: bytes.subarray(0, req.outputBufferLength) },
+    NtStatus.BUFFER_OVERFLOW,
+  );
 }
+
+/** The encoded value of a file class, or undefined for a class not answered. */
+async function fileInfoBytes(
+  ctx: HandlerContext,
+  open: Open,
+  infoClass: number,
+): Promise<Uint8Array | undefined> {
+  switch (infoClass) {
+    case F.FileCompressionInformation:
+      return encodeFileCompressionInformation((await open.backend.stat(open.handle)).endOfFile);
+    case F.FileFullEaInformation:
+      needAccess(open, AccessMask.FILE_READ_EA, 'QUERY_INFO FullEa');
+      throw new SmbStatusError(NtStatus.NO_EAS_ON_FILE, 'extended attributes are not kept');
+    case F.FileNormalizedNameInformation:
+      // §3.3.5.20.1: only on 3.1.1 connections.
+      if (ctx.negotiated.dialect < Dialect.SMB_3_1_1)
+        throw new SmbStatusError(NtStatus.NOT_SUPPORTED, 'FileNormalizedNameInformation before 3.1.1');
+      break;
+  }
+  const value = await fileInfo(open, infoClass);
+  const codec = FILE_INFO_CODECS.get(infoClass);
+  return value === undefined || codec === undefined ? undefined : codec.encode(value);
+}
+
+/** The encoded value of a file-system class, or undefined for a class not answered. */
+async function fsInfoBytes(open: Open, infoClass: number): Promise<Uint8Array | undefined> {
+  switch (infoClass) {
+    case FS.FileFsControlInformation:
+      return encodeFsControlInformation();
+    case FS.FileFsObjectIdInformation: {
+      const v = await open.backend.volumeInfo();
+      return encodeFsObjectIdInformation(volumeObjectId(v.serialNumber, v.creationTime));
+    }
+  }
+  const value = await fsInfo(open, infoClass);
+  const codec = FS_INFO_CODECS.get(infoClass);
+  return value === undefined || codec === undefined ? undefined : codec.encode(value);
+}
+
+const lastComponent = (path: string) => path.slice(path.lastIndexOf('\\') + 1);
 
 const basicOf = (i: FileInfo) => ({
   creationTime: i.creationTime,
@@ -167,6 +201,12 @@ async function fileInfo(open: Open, infoClass: number): Promise<unknown> {
     }
     case F.FileAttributeTagInformation:
       return { fileAttributes: (await info()).attributes, reparseTag: 0 };
+    case F.FileAlternateNameInformation:
+      // The share root has no name, and so an empty short name.
+      return { fileName: open.handle.path === '' ? '' : shortNameOf(lastComponent(open.handle.path)) };
+    case F.FileNormalizedNameInformation:
+      // The path from the share root without a leading backslash ('' for the root).
+      return { fileName: open.handle.path };
     case F.FileStreamInformation: {
       if (open.isDirectory) return [];
       const i = await info();

@@ -1,6 +1,7 @@
 /**
- * WRITE (MS-SMB2 §3.3.5.13): bounded by MaxWriteSize and the CreditCharge; an offset of all
- * 0xFF appends (FILE_APPEND_DATA opens, MS-FSA §2.1.5.3). Pipes: ./pipe.ts.
+ * WRITE (MS-SMB2 §3.3.5.13): bounded by MaxWriteSize and the CreditCharge. The offset is
+ * signed: all 0xFF is not "write at the end" over SMB2 but STATUS_INVALID_PARAMETER, as
+ * Windows and Samba answer (the backend's range check). Pipes: ./pipe.ts.
  */
 import { type WriteRequest, writeResponse } from '@postntlm/smb2-protocol';
 import { type Answer, type HandlerContext, lookupOpen, ok } from './common.js';
@@ -11,8 +12,6 @@ export async function handleWrite(ctx: HandlerContext, req: WriteRequest): Promi
   if (ctx.tree.ipc) return pipeWrite(ctx, req);
   const open = lookupOpen(ctx, req.fileId);
   checkIoLength(ctx, req.data.length);
-  let offset = req.offset;
-  if (offset === 0xffffffffffffffffn) offset = (await open.backend.stat(open.handle)).endOfFile;
-  const count = await open.backend.write(open.handle, offset, req.data);
+  const count = await open.backend.write(open.handle, req.offset, req.data);
   return ok(writeResponse, { count, remaining: 0 });
 }

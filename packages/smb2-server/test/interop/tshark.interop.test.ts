@@ -8,7 +8,8 @@
  * Capturing needs root (CI runs as root) and tshark/dumpcap.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { requireCommand, run, tsharkMalformations } from '@postntlm/interop';
 import { writeKeytab } from '@postntlm/krb5-messages';
@@ -67,6 +68,25 @@ async function startCapture(file: string): Promise<ChildProcess> {
       reject(new Error(`tshark exited (${code}): ${err}`));
     });
   });
+  // "Capturing on" comes before dumpcap has even created the file (on a loaded machine the
+  // session setup was missed): probe with TCP connections until the capture file has grown.
+  const size = () =>
+    stat(file).then(
+      (st) => st.size,
+      () => -1,
+    );
+  let first = -1;
+  for (let i = 0; i < 200; i++) {
+    const now = await size();
+    if (first < 0) first = now;
+    else if (now > first) break;
+    await new Promise<void>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => s.end());
+      s.on('close', () => resolve());
+      s.on('error', () => resolve());
+    });
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return p;
 }
 

@@ -1,0 +1,322 @@
+/**
+ * Sessions and credits over a real socket, with the small test client and Kerberos tickets
+ * made in process: the credit window (MS-SMB2 §3.3.1.2, §3.3.5.2.3), LOGOFF and unknown
+ * sessions (STATUS_USER_SESSION_DELETED, answered with the request's signature echoed),
+ * re-authentication (§3.3.5.5.2), PreviousSessionId (§3.3.5.5.3), session expiry at the
+ * ticket's end (§3.3.5.2.9), related compounds without a session (§3.3.5.2.7.2) and the
+ * server limits (connections, sessions, opens, authentication and idle timeouts).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AccessMask,
+  Command,
+  CreateDisposition,
+  createRequest,
+  echoRequest,
+  HeaderFlags,
+  logoffRequest,
+  NtStatus,
+  ShareAccess,
+  treeConnectRequest,
+  treeDisconnectRequest,
+} from '@postntlm/smb2-protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SmbServerLimits } from '../src/core/options.js';
+import { createSmbServer, type SmbServer } from '../src/index.js';
+import { type ClientSession, TestSmbClient } from './support/smb-client.js';
+import { ticketFixture } from './support/tickets.js';
+
+const tickets = ticketFixture();
+let dir: string;
+const servers: SmbServer[] = [];
+const clients: TestSmbClient[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'smb2-conn-test-'));
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  for (const s of servers.splice(0)) await s.close();
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function server(limits?: SmbServerLimits, encryptAll = false): Promise<number> {
+  const s = createSmbServer({
+    keytab: tickets.keytab,
+    shares: [{ name: 'share', path: dir }],
+    ...(limits === undefined ? {} : { limits }),
+    ...(encryptAll ? { encryptAll } : {}),
+  });
+  servers.push(s);
+  return (await s.listen({ port: 0 })).port;
+}
+
+async function client(port: number): Promise<TestSmbClient> {
+  const c = await TestSmbClient.connect(port);
+  clients.push(c);
+  return c;
+}
+
+/** A connected, negotiated client with one session of `name`. */
+async function loggedOn(port: number, name = 'alice'): Promise<{ c: TestSmbClient; session: ClientSession }> {
+  const c = await client(port);
+  expect((await c.negotiate()).header.status).toBe(NtStatus.SUCCESS);
+  const { response, session } = await c.sessionSetup(tickets.ticket(name));
+  expect(response.header.status).toBe(NtStatus.SUCCESS);
+  if (session === undefined) throw new Error('no session');
+  return { c, session };
+}
+
+const isSigned = (m: { header: { flags: number } }) => (m.header.flags & HeaderFlags.SIGNED) !== 0;
+
+function createBody(name: string) {
+  return {
+    requestedOplockLevel: 0,
+    impersonationLevel: 2,
+    desiredAccess: AccessMask.GENERIC_READ,
+    fileAttributes: 0,
+    shareAccess: ShareAccess.READ | ShareAccess.WRITE | ShareAccess.DELETE,
+    createDisposition: CreateDisposition.OPEN_IF,
+    createOptions: 0,
+    name,
+    createContexts: [],
+  };
+}
+
+describe('credits', () => {
+  it('NEGOTIATE grants 1; a successful SESSION_SETUP up to 8192 outstanding', async () => {
+    const c = await client(await server());
+    await c.negotiate();
+    expect(c.credits).toBe(1);
+    await c.sessionSetup(tickets.ticket());
+    // The client asked for 64 each time: 1 + 64 granted, one used by SESSION_SETUP.
+    expect(c.credits).toBe(65);
+  });
+
+  it('a MessageId used twice drops the connection', async () => {
+    const { c, session } = await loggedOn(await server());
+    const id = c.takeMessageId();
+    await c.request(Command.ECHO, echoRequest, {}, { sessionId: session.id, messageId: id });
+    c.sendFrame([c.message(Command.ECHO, echoRequest, {}, { sessionId: session.id, messageId: id })]);
+    await c.closed;
+    expect(c.isClosed).toBe(true);
+  });
+
+  it('a MessageId past the credits granted drops the connection', async () => {
+    const { c, session } = await loggedOn(await server());
+    c.sendFrame([c.message(Command.ECHO, echoRequest, {}, { sessionId: session.id, messageId: 10_000n })]);
+    await c.closed;
+    expect(c.isClosed).toBe(true);
+  });
+
+  it('a compound grants its credits in its last response', async () => {
+    const { c, session } = await loggedOn(await server());
+    const before = c.credits;
+    const replies = await c.sendFrame([
+      c.message(Command.ECHO, echoRequest, {}, { sessionId: session.id, credits: 3 }),
+      c.message(Command.ECHO, echoRequest, {}, { sessionId: session.id, credits: 4 }),
+    ]);
+    expect(replies.map((r) => r.header.credits)).toEqual([0, 7]);
+    expect(replies.every(isSigned)).toBe(true);
+    expect(c.credits - before).toBe(7);
+  });
+});
+
+describe('sessions', () => {
+  it('after LOGOFF its SessionId is USER_SESSION_DELETED, the request signature echoed', async () => {
+    const { c, session } = await loggedOn(await server());
+    const off = await c.request(Command.LOGOFF, logoffRequest, {}, { sessionId: session.id });
+    expect(off.header.status).toBe(NtStatus.SUCCESS);
+    expect(isSigned(off)).toBe(true);
+    const message = c.message(
+      Command.LOGOFF,
+      logoffRequest,
+      {},
+      { sessionId: session.id, signWith: session.keys },
+    );
+    const [again] = await c.sendFrame([message]);
+    expect(again?.header.status).toBe(NtStatus.USER_SESSION_DELETED);
+    expect(isSigned(again as { header: { flags: number } })).toBe(true);
+    expect(again?.header.signature).toEqual(message.subarray(48, 64));
+    // The connection stays up.
+    expect((await c.request(Command.ECHO, echoRequest, {})).header.status).toBe(NtStatus.SUCCESS);
+  });
+
+  it('an unknown SessionId is USER_SESSION_DELETED for TREE_CONNECT and TREE_DISCONNECT', async () => {
+    const { c, session } = await loggedOn(await server());
+    const tc = await c.treeConnect(session.id + 2n);
+    expect(tc.header.status).toBe(NtStatus.USER_SESSION_DELETED);
+    const treeId = (await c.treeConnect(session.id)).header.treeId ?? 0;
+    const td = await c.request(
+      Command.TREE_DISCONNECT,
+      treeDisconnectRequest,
+      {},
+      {
+        sessionId: session.id + 2n,
+        treeId,
+        signWith: session.keys,
+      },
+    );
+    expect(td.header.status).toBe(NtStatus.USER_SESSION_DELETED);
+    const ok = await c.request(
+      Command.TREE_DISCONNECT,
+      treeDisconnectRequest,
+      {},
+      { sessionId: session.id, treeId },
+    );
+    expect(ok.header.status).toBe(NtStatus.SUCCESS);
+  });
+
+  it('re-authentication keeps the session, its trees and its keys', async () => {
+    const { c, session } = await loggedOn(await server());
+    const tc = await c.treeConnect(session.id);
+    expect(tc.header.status).toBe(NtStatus.SUCCESS);
+    const treeId = tc.header.treeId ?? 0;
+    const reauth = await c.sessionSetup(tickets.ticket(), { sessionId: session.id });
+    expect(reauth.response.header.status).toBe(NtStatus.SUCCESS);
+    expect(reauth.response.header.sessionId).toBe(session.id);
+    expect(isSigned(reauth.response)).toBe(true);
+    const create = await c.request(Command.CREATE, createRequest, createBody(''), {
+      sessionId: session.id,
+      treeId,
+    });
+    expect(create.header.status).toBe(NtStatus.SUCCESS);
+  });
+
+  it('re-authentication as another principal is refused and ends the session', async () => {
+    const { c, session } = await loggedOn(await server());
+    const r = await c.sessionSetup(tickets.ticket('bob'), { sessionId: session.id });
+    expect(r.response.header.status).toBe(NtStatus.ACCESS_DENIED);
+    expect((await c.treeConnect(session.id)).header.status).toBe(NtStatus.USER_SESSION_DELETED);
+  });
+
+  it('a new session with PreviousSessionId ends the same principal’s old one, on another connection too', async () => {
+    const port = await server();
+    const first = await loggedOn(port);
+    const second = await client(port);
+    await second.negotiate();
+    const r = await second.sessionSetup(tickets.ticket(), { previousSessionId: first.session.id });
+    expect(r.response.header.status).toBe(NtStatus.SUCCESS);
+    expect((await first.c.treeConnect(first.session.id)).header.status).toBe(NtStatus.USER_SESSION_DELETED);
+    // The same connection: the old session goes, the new one works.
+    const third = await second.sessionSetup(tickets.ticket(), { previousSessionId: r.session?.id ?? 0n });
+    expect((await second.treeConnect(r.session?.id ?? 0n)).header.status).toBe(NtStatus.USER_SESSION_DELETED);
+    expect((await second.treeConnect(third.session?.id ?? 0n)).header.status).toBe(NtStatus.SUCCESS);
+  });
+
+  it('PreviousSessionId of another principal leaves that session alone', async () => {
+    const port = await server();
+    const alice = await loggedOn(port, 'alice');
+    const bob = await client(port);
+    await bob.negotiate();
+    await bob.sessionSetup(tickets.ticket('bob'), { previousSessionId: alice.session.id });
+    expect((await alice.c.treeConnect(alice.session.id)).header.status).toBe(NtStatus.SUCCESS);
+  });
+
+  it('expires at the ticket’s end: NETWORK_SESSION_EXPIRED until re-authenticated; ECHO and LOGOFF still work', async () => {
+    const c = await client(await server());
+    await c.negotiate();
+    const { session } = await c.sessionSetup(tickets.ticket('alice', new Date(Date.now() + 1200)));
+    if (session === undefined) throw new Error('no session');
+    expect((await c.treeConnect(session.id)).header.status).toBe(NtStatus.SUCCESS);
+    await new Promise((r) => setTimeout(r, 1300));
+    const expired = await c.treeConnect(session.id);
+    expect(expired.header.status).toBe(NtStatus.NETWORK_SESSION_EXPIRED);
+    expect(isSigned(expired)).toBe(true);
+    expect((await c.request(Command.ECHO, echoRequest, {}, { sessionId: session.id })).header.status).toBe(
+      NtStatus.SUCCESS,
+    );
+    const reauth = await c.sessionSetup(tickets.ticket(), { sessionId: session.id });
+    expect(reauth.response.header.status).toBe(NtStatus.SUCCESS);
+    expect((await c.treeConnect(session.id)).header.status).toBe(NtStatus.SUCCESS);
+    expect(
+      (await c.request(Command.LOGOFF, logoffRequest, {}, { sessionId: session.id })).header.status,
+    ).toBe(NtStatus.SUCCESS);
+  });
+
+  it('a related request first in a compound (no session before it) is INVALID_PARAMETER', async () => {
+    const { c, session } = await loggedOn(await server());
+    const [first, second] = await c.sendFrame([
+      c.message(
+        Command.ECHO,
+        echoRequest,
+        {},
+        { sessionId: session.id, flags: HeaderFlags.RELATED_OPERATIONS },
+      ),
+      c.message(Command.ECHO, echoRequest, {}, { sessionId: session.id }),
+    ]);
+    expect(first?.header.status).toBe(NtStatus.INVALID_PARAMETER);
+    expect(second?.header.status).toBe(NtStatus.SUCCESS);
+  });
+});
+
+describe('encryptAll', () => {
+  it('answers SESSION_SETUP in the clear, then refuses unencrypted requests and encrypts its answers', async () => {
+    const c = await client(await server(undefined, true));
+    await c.negotiate(true);
+    const { response, session } = await c.sessionSetup(tickets.ticket());
+    expect(response.header.status).toBe(NtStatus.SUCCESS);
+    expect(c.encryptedFrames).toBe(0);
+    if (session === undefined) throw new Error('no session');
+    const plain = await c.treeConnect(session.id);
+    expect(plain.header.status).toBe(NtStatus.ACCESS_DENIED);
+    const sealed = await c.request(
+      Command.TREE_CONNECT,
+      treeConnectRequest,
+      { flags: 0, path: '\\\\files.test\\share' },
+      { sessionId: session.id, encrypt: true },
+    );
+    expect(sealed.header.status).toBe(NtStatus.SUCCESS);
+    expect(c.encryptedFrames).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('limits', () => {
+  it('maxConnections: a connection past the limit is closed at once', async () => {
+    const port = await server({ maxConnections: 1 });
+    const a = await client(port);
+    expect((await a.negotiate()).header.status).toBe(NtStatus.SUCCESS);
+    const b = await client(port);
+    await b.closed;
+    expect(b.isClosed).toBe(true);
+  });
+
+  it('maxSessionsPerConnection: one session more is REQUEST_NOT_ACCEPTED', async () => {
+    const { c } = await loggedOn(await server({ maxSessionsPerConnection: 1 }));
+    const r = await c.sessionSetup(tickets.ticket());
+    expect(r.response.header.status).toBe(NtStatus.REQUEST_NOT_ACCEPTED);
+  });
+
+  it('maxOpensPerSession: one open more is INSUFFICIENT_RESOURCES', async () => {
+    const { c, session } = await loggedOn(await server({ maxOpensPerSession: 1 }));
+    const treeId = (await c.treeConnect(session.id)).header.treeId ?? 0;
+    const one = await c.request(Command.CREATE, createRequest, createBody(''), {
+      sessionId: session.id,
+      treeId,
+    });
+    expect(one.header.status).toBe(NtStatus.SUCCESS);
+    const two = await c.request(Command.CREATE, createRequest, createBody(''), {
+      sessionId: session.id,
+      treeId,
+    });
+    expect(two.header.status).toBe(NtStatus.INSUFFICIENT_RESOURCES);
+  });
+
+  it('authTimeoutMs: a connection that does not authenticate is closed', async () => {
+    const c = await client(await server({ authTimeoutMs: 200 }));
+    await c.negotiate();
+    await c.closed;
+    expect(c.isClosed).toBe(true);
+  });
+
+  it('idleTimeoutMs: an authenticated connection that sends nothing (and holds no open) is closed', async () => {
+    const { c } = await loggedOn(await server({ idleTimeoutMs: 300 }));
+    const t0 = Date.now();
+    await c.closed;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+  });
+});
