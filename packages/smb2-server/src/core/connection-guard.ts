@@ -52,18 +52,26 @@ export class ConnectionGuard {
     this.#maybeResume();
   }
 
-  /** Writes `bytes` to the socket; stops reading while too much waits for the peer. */
-  write(bytes: Uint8Array): void {
-    this.writeParts([bytes]);
+  /**
+   * Writes `bytes` to the socket; stops reading while too much waits for the peer. `written`
+   * runs once the socket is done with the bytes (not if the socket is already gone).
+   */
+  write(bytes: Uint8Array, written?: () => void): void {
+    this.writeParts([bytes], written);
   }
 
   /** Writes `parts` as one vectored write (no concatenation); the same back-pressure as `write`. */
-  writeParts(parts: readonly Uint8Array[]): void {
+  writeParts(parts: readonly Uint8Array[], written?: () => void): void {
     if (this.socket.destroyed) return;
-    if (parts.length === 1) this.socket.write(parts[0] as Uint8Array);
+    const last = parts.length - 1;
+    const done = written === undefined ? undefined : () => written();
+    if (last === 0) this.socket.write(parts[0] as Uint8Array, done);
     else {
       this.socket.cork();
-      for (const p of parts) if (p.length > 0) this.socket.write(p);
+      parts.forEach((p, i) => {
+        if (i === last) this.socket.write(p, done);
+        else if (p.length > 0) this.socket.write(p);
+      });
       this.socket.uncork();
     }
     if (this.socket.writableLength > this.limits.maxQueuedOutputBytes) this.#pause();

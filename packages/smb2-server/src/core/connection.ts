@@ -346,6 +346,12 @@ export class SmbConnection {
       out = joinCompound(replies);
       this.resignCompound(out, signers);
     }
+    // READ data read into pooled memory goes back to the pool once nothing refers to it: after
+    // the socket has sent it, or at once when it was copied (a compound) or encrypted.
+    const pooled = replies.filter((r) => this.builtInPlace.has(r));
+    const releasePooled = () => {
+      for (const r of pooled) this.framePool.release(r);
+    };
     if (encryptReply?.keys?.serverToClientKey !== undefined && this.negotiated?.cipher !== undefined) {
       const parts = encryptMessageParts({
         cipher: this.negotiated.cipher,
@@ -353,13 +359,16 @@ export class SmbConnection {
         sessionId: encryptReply.id,
         message: out,
       });
+      // GCM hands back new ciphertext; CCM's goes through a joined copy: the plaintext is free.
+      releasePooled();
       this.guard.writeParts([directTcpHeader(parts.reduce((n, p) => n + p.length, 0)), ...parts]);
-    } else if (single !== undefined && this.builtInPlace.has(single)) {
+    } else if (single !== undefined && pooled.length === 1) {
       // A READ built around its data (replyInPlace): the Direct TCP header goes in front, no copy.
       const frame = new Uint8Array(single.buffer, single.byteOffset - 4, single.length + 4);
       frame.set(directTcpHeader(single.length));
-      this.guard.write(frame);
+      this.guard.write(frame, releasePooled);
     } else {
+      releasePooled();
       this.guard.writeParts([directTcpHeader(out.length), out]);
     }
   }

@@ -9,6 +9,7 @@
  */
 import { NtStatus, type ReadRequest, readResponse } from '@postntlm/smb2-protocol';
 import { type OpenHandle, type ShareBackend, SmbStatusError } from '../backend/index.js';
+import type { FramePool } from '../core/frame-pool.js';
 import { type Answer, type HandlerContext, lookupOpen, ok } from './common.js';
 import { checkIoLength } from './io.js';
 import { pipeRead } from './pipe.js';
@@ -31,13 +32,22 @@ export async function readIntoFrame(
   handle: OpenHandle,
   offset: bigint,
   length: number,
+  pool?: FramePool,
 ): Promise<{ data: Uint8Array; framed: boolean }> {
   if (backend.readInto === undefined)
     return { data: await backend.read(handle, offset, length), framed: false };
-  // Not zero-filled: only the bytes read are handed out. Not pooled: the buffer is the frame's alone.
-  const frame = Buffer.allocUnsafeSlow(READ_RESPONSE_HEADROOM + length);
+  // The frame's alone: from the server's pool (taken back once the response is sent), else
+  // fresh and not zero-filled (only the bytes read are handed out).
+  const size = READ_RESPONSE_HEADROOM + length;
+  const frame = pool?.allocate(size) ?? Buffer.allocUnsafeSlow(size);
   const data = frame.subarray(READ_RESPONSE_HEADROOM);
-  const got = await backend.readInto(handle, offset, data);
+  let got: number;
+  try {
+    got = await backend.readInto(handle, offset, data);
+  } catch (e) {
+    pool?.release(frame);
+    throw e;
+  }
   return { data: data.subarray(0, got), framed: true };
 }
 
@@ -45,8 +55,12 @@ export async function handleRead(ctx: HandlerContext, req: ReadRequest): Promise
   if (ctx.tree.ipc) return pipeRead(ctx, req);
   const open = lookupOpen(ctx, req.fileId);
   checkIoLength(ctx, req.length);
-  const { data, framed } = await readIntoFrame(open.backend, open.handle, req.offset, req.length);
-  if (data.length < req.minimumCount) throw new SmbStatusError(NtStatus.END_OF_FILE, 'short of MinimumCount');
+  const pool = ctx.server.framePool;
+  const { data, framed } = await readIntoFrame(open.backend, open.handle, req.offset, req.length, pool);
+  if (data.length < req.minimumCount) {
+    if (framed) pool?.release(data);
+    throw new SmbStatusError(NtStatus.END_OF_FILE, 'short of MinimumCount');
+  }
   if (data.length > 0) open.position = req.offset + BigInt(data.length);
   const answer = ok(readResponse, { dataRemaining: 0, flags: 0, data });
   return framed && data.length > 0 ? { ...answer, bulk: data } : answer;
