@@ -50,6 +50,7 @@ export {
   computeSignature,
   type DeriveSessionKeysOptions,
   decodeTransform,
+  type DecryptOptions,
   decryptMessage,
   defaultSigningAlgorithm,
   deriveKey,
@@ -109,4 +110,3 @@ export * from './status.js';
 export { SmbDecodeError, SmbEncodeError } from './wire/errors.js';
 export { Reader, utf16 } from './wire/reader.js';
 export { utf16le, Writer } from './wire/writer.js';
-export * from './rpc/index.js';

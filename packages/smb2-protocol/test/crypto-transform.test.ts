@@ -142,6 +142,53 @@ describe.each(BACKENDS)('transform on the %s backend', (name) => {
   });
 });
 
+describe('transform of megabyte messages (native GCM in slices, plaintext into given memory)', () => {
+  const key = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+  const nonce = Uint8Array.from({ length: 12 }, (_, i) => 0xa0 + i);
+  const message = Uint8Array.from({ length: (1 << 20) + 12345 }, (_, i) => (i * 31) & 0xff);
+  const opts = { cipher: CipherId.AES_128_GCM, key, sessionId: 0x1122n, nonce };
+
+  it.each(BACKENDS)('encrypts to the same bytes as the %s backend, and decrypts into the given memory', (name) => {
+    const native = encryptMessage({ ...opts, message });
+    setBackend(name);
+    try {
+      const { ciphertext, tag } = (() => {
+        const f = encryptMessage({ ...opts, message });
+        return { ciphertext: f.subarray(TRANSFORM_HEADER_SIZE), tag: f.subarray(20, 36) };
+      })();
+      expect(native.subarray(TRANSFORM_HEADER_SIZE)).toEqual(ciphertext);
+      expect(native.subarray(20, 36)).toEqual(tag);
+    } finally {
+      setBackend('node');
+    }
+    const memory = new Uint8Array(message.length + 100).fill(0xcc);
+    const plain = decryptMessage(native, key, CipherId.AES_128_GCM, {
+      allocate: (n) => memory.subarray(0, n),
+    });
+    expect(plain.buffer).toBe(memory.buffer);
+    expect(plain).toEqual(message);
+    expect(decryptMessage(native, key, CipherId.AES_128_GCM)).toEqual(message);
+  });
+
+  it('a flipped bit: integrity error, and the given memory holds no plaintext', () => {
+    const frame = encryptMessage({ ...opts, message });
+    frame[frame.length - 5]! ^= 1;
+    const memory = new Uint8Array(message.length);
+    try {
+      decryptMessage(frame, key, CipherId.AES_128_GCM, { allocate: () => memory });
+      expect.unreachable('accepted');
+    } catch (e) {
+      expect(e).toBeInstanceOf(SmbCryptoError);
+      expect((e as SmbCryptoError).kind).toBe('integrity');
+    }
+    expect(memory.every((b) => b === 0)).toBe(true);
+    const good = encryptMessage({ ...opts, message });
+    expect(() =>
+      decryptMessage(good, key, CipherId.AES_128_GCM, { allocate: () => new Uint8Array(3) }),
+    ).toThrow(SmbCryptoError);
+  });
+});
+
 describe('transform refuses malformed input with typed errors', () => {
   const good = hex(smbprotocol.vectors[0].transform_message_hex);
   const key = hex(smbprotocol.vectors[0].encryption_key_hex);

@@ -31,6 +31,7 @@ export {
 } from './signing.js';
 export {
   decodeTransform,
+  type DecryptOptions,
   decryptMessage,
   type EncryptOptions,
   encodeTransformHeader,

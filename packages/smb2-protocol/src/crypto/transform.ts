@@ -150,6 +150,18 @@ function checkCipherAndKey(cipher: number, key: Uint8Array): void {
   }
 }
 
+/** Slice size for native GCM: big enough for full speed, small enough to stay in cache. */
+const CHUNK = 256 * 1024;
+
+/** How `decryptMessage` produces the plaintext. */
+export interface DecryptOptions {
+  /**
+   * Memory for the plaintext (`n` bytes, all overwritten), e.g. recycled buffers; used by the
+   * native AES-GCM path. Default: a new buffer.
+   */
+  readonly allocate?: (n: number) => Uint8Array;
+}
+
 const isGcm = (cipher: CipherId): boolean =>
   cipher === CipherId.AES_128_GCM || cipher === CipherId.AES_256_GCM;
 
@@ -197,10 +209,12 @@ export function encryptMessageParts(options: EncryptOptions): Uint8Array[] {
       });
       c.setAAD(aad);
       const out: Uint8Array[] = [header];
+      // In slices: small short-lived outputs rather than one fresh megabyte buffer per message.
       for (const p of parts) {
-        if (p.length === 0) continue;
-        const chunk = c.update(p);
-        out.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        for (let at = 0; at < p.length; at += CHUNK) {
+          const chunk = c.update(p.subarray(at, Math.min(p.length, at + CHUNK)));
+          out.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        }
       }
       c.final();
       header.set(c.getAuthTag(), SIGNATURE_OFFSET);
@@ -229,12 +243,43 @@ export function encryptMessage(options: EncryptOptions): Uint8Array {
  * SmbDecodeError; a tag that does not verify (altered frame, wrong key or cipher) throws
  * SmbCryptoError of kind "integrity", and no plaintext is returned.
  */
-export function decryptMessage(frame: Uint8Array, key: Uint8Array, cipher: CipherId): Uint8Array {
+export function decryptMessage(
+  frame: Uint8Array,
+  key: Uint8Array,
+  cipher: CipherId,
+  options: DecryptOptions = {},
+): Uint8Array {
   checkCipherAndKey(cipher, key);
   const { ciphertext } = decodeTransform(frame);
   const tag = frame.subarray(SIGNATURE_OFFSET, SIGNATURE_OFFSET + 16);
   const nonce = frame.subarray(NONCE_OFFSET, NONCE_OFFSET + cipherNonceLength(cipher));
   const aad = frame.subarray(AAD_OFFSET, TRANSFORM_HEADER_SIZE);
+  const native = isGcm(cipher) && options.allocate !== undefined ? nativeCrypto() : undefined;
+  if (native !== undefined && options.allocate !== undefined) {
+    const allocate = options.allocate;
+    return wrapCrypto('AES-GCM decryption', () => {
+      const out = allocate(ciphertext.length);
+      if (out.length !== ciphertext.length)
+        throw new SmbCryptoError('invalid-argument', `allocate(${ciphertext.length}) returned ${out.length} bytes`);
+      const d = native.createDecipheriv(key.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm', key, nonce, {
+        authTagLength: 16,
+      });
+      d.setAuthTag(tag);
+      d.setAAD(aad);
+      // In slices: each output is small and short-lived (no fresh megabyte buffer per frame).
+      for (let at = 0; at < ciphertext.length; at += CHUNK) {
+        const piece = d.update(ciphertext.subarray(at, Math.min(ciphertext.length, at + CHUNK)));
+        out.set(piece, at);
+      }
+      try {
+        d.final(); // verifies the tag
+      } catch {
+        out.fill(0);
+        throw new SmbCryptoError('integrity', 'AES-GCM tag mismatch');
+      }
+      return out;
+    });
+  }
   const backend = getBackend();
   return wrapCrypto(isGcm(cipher) ? 'AES-GCM decryption' : 'AES-CCM decryption', () =>
     isGcm(cipher)
