@@ -282,7 +282,8 @@ export class SmbConnection {
         this.socket.destroy();
         return;
       }
-      plain = decryptMessage(frame, key, this.negotiated.cipher);
+      const pool = this.framePool;
+      plain = decryptMessage(frame, key, this.negotiated.cipher, { allocate: (n) => pool.allocate(n) });
       encryptedFor = session;
     }
     // A lone READ or WRITE is answered while the next frames are read: its checks (credits,
@@ -299,6 +300,7 @@ export class SmbConnection {
           this.inflightIo.delete(io);
           // Answered: nothing holds a view of the request any more (WRITE data went to the file).
           this.framePool.release(frame);
+          if (plain !== frame) this.framePool.release(plain);
         });
       this.inflightIo.add(io);
       return;
