@@ -148,27 +148,30 @@ describe('transform of megabyte messages (native GCM in slices, plaintext into g
   const message = Uint8Array.from({ length: (1 << 20) + 12345 }, (_, i) => (i * 31) & 0xff);
   const opts = { cipher: CipherId.AES_128_GCM, key, sessionId: 0x1122n, nonce };
 
-  it.each(BACKENDS)('encrypts to the same bytes as the %s backend, and decrypts into the given memory', (name) => {
-    const native = encryptMessage({ ...opts, message });
-    setBackend(name);
-    try {
-      const { ciphertext, tag } = (() => {
-        const f = encryptMessage({ ...opts, message });
-        return { ciphertext: f.subarray(TRANSFORM_HEADER_SIZE), tag: f.subarray(20, 36) };
-      })();
-      expect(native.subarray(TRANSFORM_HEADER_SIZE)).toEqual(ciphertext);
-      expect(native.subarray(20, 36)).toEqual(tag);
-    } finally {
-      setBackend('node');
-    }
-    const memory = new Uint8Array(message.length + 100).fill(0xcc);
-    const plain = decryptMessage(native, key, CipherId.AES_128_GCM, {
-      allocate: (n) => memory.subarray(0, n),
-    });
-    expect(plain.buffer).toBe(memory.buffer);
-    expect(plain).toEqual(message);
-    expect(decryptMessage(native, key, CipherId.AES_128_GCM)).toEqual(message);
-  });
+  it.each(BACKENDS)(
+    'encrypts to the same bytes as the %s backend, and decrypts into the given memory',
+    (name) => {
+      const native = encryptMessage({ ...opts, message });
+      setBackend(name);
+      try {
+        const { ciphertext, tag } = (() => {
+          const f = encryptMessage({ ...opts, message });
+          return { ciphertext: f.subarray(TRANSFORM_HEADER_SIZE), tag: f.subarray(20, 36) };
+        })();
+        expect(native.subarray(TRANSFORM_HEADER_SIZE)).toEqual(ciphertext);
+        expect(native.subarray(20, 36)).toEqual(tag);
+      } finally {
+        setBackend('node');
+      }
+      const memory = new Uint8Array(message.length + 100).fill(0xcc);
+      const plain = decryptMessage(native, key, CipherId.AES_128_GCM, {
+        allocate: (n) => memory.subarray(0, n),
+      });
+      expect(plain.buffer).toBe(memory.buffer);
+      expect(plain).toEqual(message);
+      expect(decryptMessage(native, key, CipherId.AES_128_GCM)).toEqual(message);
+    },
+  );
 
   it('a flipped bit: integrity error, and the given memory holds no plaintext', () => {
     const frame = encryptMessage({ ...opts, message });

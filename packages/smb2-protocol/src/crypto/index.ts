@@ -30,8 +30,8 @@ export {
   verifySignature,
 } from './signing.js';
 export {
-  decodeTransform,
   type DecryptOptions,
+  decodeTransform,
   decryptMessage,
   type EncryptOptions,
   encodeTransformHeader,

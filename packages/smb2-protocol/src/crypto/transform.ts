@@ -260,7 +260,10 @@ export function decryptMessage(
     return wrapCrypto('AES-GCM decryption', () => {
       const out = allocate(ciphertext.length);
       if (out.length !== ciphertext.length)
-        throw new SmbCryptoError('invalid-argument', `allocate(${ciphertext.length}) returned ${out.length} bytes`);
+        throw new SmbCryptoError(
+          'invalid-argument',
+          `allocate(${ciphertext.length}) returned ${out.length} bytes`,
+        );
       const d = native.createDecipheriv(key.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm', key, nonce, {
         authTagLength: 16,
       });
