@@ -273,6 +273,22 @@ describe('encryptAll', () => {
     expect(sealed.header.status).toBe(NtStatus.SUCCESS);
     expect(c.encryptedFrames).toBeGreaterThanOrEqual(1);
   });
+
+  it('refuses TREE_CONNECT (share and IPC$) to a client that negotiated no encryption', async () => {
+    const c = await client(await server(undefined, true));
+    await c.negotiate(false);
+    const { response, session } = await c.sessionSetup(tickets.ticket());
+    expect(response.header.status).toBe(NtStatus.SUCCESS);
+    if (session === undefined) throw new Error('no session');
+    expect((await c.treeConnect(session.id)).header.status).toBe(NtStatus.ACCESS_DENIED);
+    const ipc = await c.request(
+      Command.TREE_CONNECT,
+      treeConnectRequest,
+      { flags: 0, path: '\\\\files.test\\IPC$' },
+      { sessionId: session.id },
+    );
+    expect(ipc.header.status).toBe(NtStatus.ACCESS_DENIED);
+  });
 });
 
 describe('limits', () => {

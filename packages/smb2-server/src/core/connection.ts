@@ -952,7 +952,10 @@ export class SmbConnection {
     if (share?.allow !== undefined && !share.allow.includes(session.client ?? '')) {
       return fail(Command.TREE_CONNECT, NtStatus.ACCESS_DENIED);
     }
-    const encrypt = share?.encrypt === true || session.encrypt;
+    // encryptAll or an encrypted share: a client that cannot encrypt (2.x, or 3.x without
+    // the ENCRYPTION capability) is refused, never served in the clear (§3.3.5.7,
+    // RejectUnencryptedAccess).
+    const encrypt = share?.encrypt === true || this.server.options.encryptAll === true || session.encrypt;
     if (encrypt && this.negotiated?.cipher === undefined)
       return fail(Command.TREE_CONNECT, NtStatus.ACCESS_DENIED);
     // The share's directory is opened on first use; one that cannot be opened is not there.
