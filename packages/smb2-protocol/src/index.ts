@@ -106,6 +106,7 @@ export * from './info/filetime.js';
 export * from './info/fs-info.js';
 export * from './info/security-descriptor.js';
 export { bodyCodec, type DecodedMessage, decodeFrame, decodeMessage, encodeMessage } from './message.js';
+export * from './rpc/index.js';
 export * from './status.js';
 export { SmbDecodeError, SmbEncodeError } from './wire/errors.js';
 export { Reader, utf16 } from './wire/reader.js';

@@ -1,0 +1,235 @@
+// SMB client benchmark (issue 9): our client and smbclient reading and writing one big file
+// on a throw-away Samba smbd (tooling/interop/samba.sh, `server signing = auto` so unsigned
+// sessions are possible), tickets from a throw-away MIT KDC (tooling/interop/mit-kdc.sh). For
+// each protection (off, sign, encrypt; SMB 3.1.1) the rounds alternate the clients (A B,
+// then B A). Each transfer is timed from connect to close (Kerberos included) for both; our
+// client runs in this process over the built package, reading into a discarding stream and
+// writing from the file (tmpfs when there is one). MB = 10^6 bytes. The ratio is
+// ours/smbclient of the medians. Not a test.
+//
+//   pnpm turbo run build --filter=@postntlm/smb2-client... && pnpm -F @postntlm/smb2-client bench
+//
+// Options: --size-mb N (default 1024), --rounds N (default 3), --modes off,sign,encrypt,
+// --ops get,put, --chunk-kib N (bytes per READ/WRITE of our client, default 1024), --depth N (in flight, default 8).
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { freePort, runCommand, startMitKdcPeer } from '@postntlm/interop/bench';
+
+const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const SAMBA_SH = fileURLToPath(new URL('../../../tooling/interop/samba.sh', import.meta.url));
+const SERVER = 'samba.mit.test';
+
+const argv = process.argv.slice(2);
+const argValue = (name, fallback) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+};
+const SIZE_MB = Number(argValue('--size-mb', '1024'));
+const ROUNDS = Number(argValue('--rounds', '3'));
+const MODES = argValue('--modes', 'off,sign,encrypt').split(',');
+const OPS = argValue('--ops', 'get,put').split(',');
+const CHUNK = Number(argValue('--chunk-kib', '1024')) * 1024;
+const DEPTH = Number(argValue('--depth', '8'));
+if (!(SIZE_MB > 0) || !(ROUNDS > 0)) throw new Error('--size-mb and --rounds must be positive');
+for (const m of MODES) if (!['off', 'sign', 'encrypt'].includes(m)) throw new Error(`bad mode ${m}`);
+
+const running = new Set();
+
+async function startSamba(kdcDir) {
+  const dir = await mkdtemp(join(tmpdir(), 'postntlm-smb-client-bench-samba-'));
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      SMB_PORT: String(port),
+      SMB_SIGNING: 'auto',
+      INTEROP_OWNER_PID: String(process.pid),
+      INTEROP_REMOVE_DIR: '1',
+    };
+    const r = await runCommand('bash', [SAMBA_SH, 'start', dir, kdcDir], { env, track: running });
+    if (r.code === 0) {
+      return {
+        port,
+        share: join(dir, 'share'),
+        clientConf: join(dir, 'client.conf'),
+        async stop() {
+          await runCommand('bash', [SAMBA_SH, 'stop', dir, kdcDir]);
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    }
+    if (r.code !== 75 || attempt >= 6) throw new Error(`samba.sh start failed (${r.code}): ${r.stderr}`);
+  }
+}
+
+function smbclient(samba, env, mode, command) {
+  const args = [
+    `//${SERVER}/share`,
+    '-s',
+    samba.clientConf,
+    '-I',
+    '127.0.0.1',
+    '-p',
+    String(samba.port),
+    '--use-kerberos=required',
+    `--use-krb5-ccache=${env.KRB5CCNAME}`,
+    '-m',
+    'SMB3_11',
+    `--client-protection=${mode}`,
+    '-c',
+    command,
+  ];
+  return new Promise((res) => {
+    const t0 = process.hrtime.bigint();
+    const p = spawn('smbclient', args, { env: { ...process.env, ...env } });
+    running.add(p);
+    let out = '';
+    p.stdout.on('data', (d) => {
+      out += d;
+    });
+    p.stderr.on('data', (d) => {
+      out += d;
+    });
+    p.on('close', (code) => {
+      running.delete(p);
+      if (code !== 0 || /NT_STATUS_/.test(out))
+        throw new Error(`smbclient ${command} (${mode}) failed: ${out.trim()}`);
+      res(Number(process.hrtime.bigint() - t0) / 1e9);
+    });
+  });
+}
+
+async function ours(client, samba, kdc, env, mode, op, src) {
+  const t0 = process.hrtime.bigint();
+  const c = await client.SmbClient.connect({
+    host: '127.0.0.1',
+    port: samba.port,
+    serverName: SERVER,
+    auth: { ccache: env.KRB5CCNAME, krb5Config: kdc.conf },
+    iakerb: 'never',
+    protection: mode === 'off' ? 'none' : mode,
+    dialects: [0x0311],
+  });
+  try {
+    const tree = await c.tree('share');
+    if (op === 'get') {
+      await pipeline(
+        tree.createReadStream('big.bin', { chunkSize: CHUNK, depth: DEPTH }),
+        new Writable({ write: (_c, _e, cb) => cb() }),
+      );
+    } else {
+      await pipeline(
+        createReadStream(src, { highWaterMark: CHUNK }),
+        tree.createWriteStream('up.bin', { depth: DEPTH }),
+      );
+    }
+  } finally {
+    await c.close();
+  }
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : s[Math.floor((s.length - 1) / 2)];
+};
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+const padL = (s, n) => String(s).padStart(n);
+
+async function main() {
+  if (!existsSync(DIST)) {
+    console.error('bench: build first: pnpm turbo run build --filter=@postntlm/smb2-client...');
+    process.exit(1);
+  }
+  const client = await import(DIST);
+  const started = Date.now();
+  const stops = [];
+  const work = await mkdtemp(join(tmpdir(), 'postntlm-smb-client-bench-'));
+  try {
+    const kdc = await startMitKdcPeer({
+      realm: 'MIT.TEST',
+      prefix: 'postntlm-smb-client-bench-kdc-',
+      track: running,
+    });
+    stops.push(kdc.stop);
+    const env = { KRB5_CONFIG: kdc.conf, KRB5CCNAME: `FILE:${join(work, 'cc')}` };
+    const k = await runCommand('kinit', ['-k', '-t', join(kdc.dir, 'alice.keytab'), 'alice'], {
+      env: { ...process.env, ...env },
+    });
+    if (k.code !== 0) throw new Error(`kinit failed: ${k.stderr}`);
+    const samba = await startSamba(kdc.dir);
+    stops.push(samba.stop);
+    const srcDir = existsSync('/dev/shm') ? await mkdtemp('/dev/shm/postntlm-smb-client-bench-') : work;
+    stops.push(() => rm(srcDir, { recursive: true, force: true }));
+    const src = join(srcDir, 'big.bin');
+    const fh = await open(src, 'w');
+    const chunk = new Uint8Array(1 << 20);
+    for (let i = 0; i < SIZE_MB; i++) {
+      crypto.getRandomValues(chunk.subarray(0, 65536));
+      for (let j = 65536; j < chunk.length; j += 65536) chunk.copyWithin(j, 0, 65536);
+      await fh.write(chunk);
+    }
+    await fh.close();
+    await runCommand('cp', [src, join(samba.share, 'big.bin')]);
+
+    console.log(
+      `SMB client bench: our client (node ${process.version}) and smbclient against Samba smbd on 127.0.0.1:${samba.port}, SMB 3.1.1, ` +
+        `one ${SIZE_MB} MiB file, ${ROUNDS} alternating rounds per protection; connect to close; MB = 10^6 bytes`,
+    );
+    console.log(
+      `${'protection'.padEnd(11)}${'op'.padEnd(6)}${padL('ours MB/s', 10)}${padL('smbclient', 11)}${padL('ratio', 8)}`,
+    );
+    const ratios = [];
+    let flip = false;
+    for (const mode of MODES) {
+      const r = { ours: { get: [], put: [] }, smbclient: { get: [], put: [] } };
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = flip ? ['smbclient', 'ours'] : ['ours', 'smbclient'];
+        flip = !flip;
+        for (const who of order) {
+          for (const op of OPS) {
+            const seconds =
+              who === 'ours'
+                ? await ours(client, samba, kdc, env, mode, op, src)
+                : await smbclient(
+                    samba,
+                    env,
+                    mode,
+                    op === 'get' ? 'get big.bin /dev/null' : `put ${src} up.bin`,
+                  );
+            if (op === 'put') {
+              const size = (await stat(join(samba.share, 'up.bin'))).size;
+              if (size !== SIZE_MB << 20) throw new Error(`${who}: put wrote ${size} bytes`);
+              await rm(join(samba.share, 'up.bin'));
+            }
+            r[who][op].push((SIZE_MB * 1.048576) / seconds);
+          }
+        }
+      }
+      for (const op of OPS) {
+        const o = median(r.ours[op]);
+        const s = median(r.smbclient[op]);
+        ratios.push({ mode, op, ratio: o / s });
+        console.log(
+          `${mode.padEnd(11)}${(op === 'get' ? 'read' : 'write').padEnd(6)}${padL(fmt(o), 10)}${padL(fmt(s), 11)}${padL(`${fmt(o / s, 2)}x`, 8)}` +
+            `   runs ours ${r.ours[op].map((x) => fmt(x)).join(' ')} | smbclient ${r.smbclient[op].map((x) => fmt(x)).join(' ')}`,
+        );
+      }
+    }
+    const geo = Math.exp(ratios.reduce((a, x) => a + Math.log(x.ratio), 0) / ratios.length);
+    console.log(`\nRatio ours/smbclient: geometric mean ${geo.toFixed(2)}x (target >= 1.0x, goal 1.2x)`);
+    console.log(`bench: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    for (const p of running) p.kill('SIGTERM');
+    for (const s of stops.reverse()) await s().catch(() => {});
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();
