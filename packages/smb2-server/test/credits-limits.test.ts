@@ -86,6 +86,37 @@ describe('CreditWindow', () => {
   });
 });
 
+describe('CreditWindow against a model', () => {
+  it('accepts and refuses exactly what a set of granted, unused numbers allows (in and out of order)', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let run = 0; run < 50; run++) {
+      const w = new CreditWindow(64, true);
+      const free = new Set<bigint>([0n]); // what the model says the client may use
+      let next = 1n; // the next number a grant hands out
+      for (let step = 0; step < 300; step++) {
+        if (rand(3) === 0) {
+          const credits = w.grant({ command: Command.READ, credits: 1 + rand(8), creditCharge: 1 }, 0);
+          for (let i = 0; i < credits; i++) free.add(next++);
+          continue;
+        }
+        // in order from the lowest free number most of the time, else anywhere (also invalid)
+        const lowest = [...free].sort((a, b) => (a < b ? -1 : 1))[0] ?? next;
+        const id = rand(4) === 0 ? BigInt(rand(Number(next) + 3)) : lowest;
+        const charge = 1 + rand(3);
+        const ids = Array.from({ length: charge }, (_, i) => id + BigInt(i));
+        const allowed = charge <= free.size && ids.every((x) => free.has(x));
+        expect(w.consume(Command.READ, id, charge)).toBe(allowed);
+        if (allowed) for (const x of ids) free.delete(x);
+        expect(w.outstanding).toBe(free.size);
+      }
+    }
+  });
+});
+
 describe('limits', () => {
   it('fills in the defaults and keeps what is given', () => {
     expect(resolveLimits(undefined)).toEqual(DEFAULT_LIMITS);
