@@ -3,14 +3,15 @@
  * tooling/interop). Our client lists, reads, writes, makes directories, renames and deletes
  * at every dialect from 2.0.2 to 3.1.1 (signed), encrypts on the `enc` share, reports a
  * missing file as STATUS_OBJECT_NAME_NOT_FOUND, and takes its credentials from a password,
- * a keytab or an MIT ccache written by kinit.
+ * a keytab or an MIT ccache written by kinit. The dialect matrix runs again against a Samba
+ * with NTLM switched off (SMB_KRB5_ONLY=1).
  */
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { useMitKdc, useSamba } from '@postntlm/interop';
+import { type SambaServer, useMitKdc, useSamba } from '@postntlm/interop';
 import { Dialect } from '@postntlm/smb2-protocol';
 import { describe, expect, it } from 'vitest';
 import { SmbClient, type SmbClientOptions, SmbError } from '../../src/index.js';
@@ -19,19 +20,20 @@ import { checkWatch } from '../support/watch-check.js';
 const kdc = useMitKdc();
 const samba = useSamba(kdc);
 
-function options(extra: Partial<SmbClientOptions> = {}): SmbClientOptions {
+function options(extra: Partial<SmbClientOptions> = {}, server: () => SambaServer = samba): SmbClientOptions {
   const k = kdc();
   return {
-    host: samba().host,
-    port: samba().port,
-    serverName: samba().serverName,
+    host: server().host,
+    port: server().port,
+    serverName: server().serverName,
     auth: { user: `alice@${k.realm}`, password: k.passwords.alice as string, krb5Config: k.files.krb5Conf },
     iakerb: 'never',
     ...extra,
   };
 }
 
-describe('our client against Samba', () => {
+/** Every dialect signed, and the encrypted share, against the Samba of `server`. */
+function dialectMatrix(server: () => SambaServer): void {
   it.each([
     ['2.0.2', Dialect.SMB_2_0_2],
     ['2.1', Dialect.SMB_2_1],
@@ -39,7 +41,7 @@ describe('our client against Samba', () => {
     ['3.0.2', Dialect.SMB_3_0_2],
     ['3.1.1', Dialect.SMB_3_1_1],
   ])('%s signed: list, read, write, mkdir, rename, delete', async (name, dialect) => {
-    const client = await SmbClient.connect(options({ dialects: [dialect] }));
+    const client = await SmbClient.connect(options({ dialects: [dialect] }, server));
     try {
       expect(client.dialect).toBe(dialect);
       const tree = await client.tree('share');
@@ -47,7 +49,7 @@ describe('our client against Samba', () => {
       const dir = `dir-${name}`;
       await tree.mkdir(dir);
       await tree.writeFile(`${dir}/a.txt`, `written at ${name}`);
-      expect(await readFile(join(samba().shareDir, dir, 'a.txt'), 'utf8')).toBe(`written at ${name}`);
+      expect(await readFile(join(server().shareDir, dir, 'a.txt'), 'utf8')).toBe(`written at ${name}`);
       expect(new TextDecoder().decode(await tree.readFile(`${dir}/a.txt`))).toBe(`written at ${name}`);
       await tree.rename(`${dir}/a.txt`, `${dir}/b.txt`);
       expect((await tree.readdir(dir)).map((e) => e.name)).toEqual(['b.txt']);
@@ -64,7 +66,7 @@ describe('our client against Samba', () => {
     ['3.0.2', Dialect.SMB_3_0_2],
     ['3.0', Dialect.SMB_3_0],
   ])('the enc share at %s is encrypted', async (_name, dialect) => {
-    const client = await SmbClient.connect(options({ dialects: [dialect] }));
+    const client = await SmbClient.connect(options({ dialects: [dialect] }, server));
     try {
       const tree = await client.tree('enc');
       expect(tree.encrypted).toBe(true);
@@ -75,6 +77,10 @@ describe('our client against Samba', () => {
       await client.close();
     }
   });
+}
+
+describe('our client against Samba', () => {
+  dialectMatrix(samba);
 
   it('a 64 MiB file round-trips with an equal sha256 (multi-credit, pipelined, encrypted)', async () => {
     const client = await SmbClient.connect(options({ protection: 'encrypt' }));
@@ -178,4 +184,8 @@ describe('our client against Samba', () => {
       await viaCcache.close();
     }
   });
+});
+
+describe('our client against Samba with NTLM switched off (SMB_KRB5_ONLY=1)', () => {
+  dialectMatrix(useSamba(kdc, { krb5Only: true }));
 });
