@@ -165,6 +165,24 @@ describe('our client against our server', () => {
       await client.close();
     }
   });
+
+  it('access denied is SmbError STATUS_ACCESS_DENIED: a share not allowed, a write to a read-only share', async () => {
+    const client = await SmbClient.connect(options());
+    try {
+      const refused = await client.tree('bobonly').catch((x: unknown) => x);
+      expect(refused).toBeInstanceOf(SmbError);
+      expect((refused as SmbError).code).toBe('STATUS_ACCESS_DENIED');
+      const ro = await client.tree('ro');
+      await (await client.tree('share')).writeFile('ro-visible.txt', 'readable');
+      expect(new TextDecoder().decode(await ro.readFile('ro-visible.txt'))).toBe('readable');
+      const denied = await ro.writeFile('ro-new.txt', 'x').catch((x: unknown) => x);
+      expect(denied).toBeInstanceOf(SmbError);
+      expect((denied as SmbError).code).toBe('STATUS_ACCESS_DENIED');
+      expect(await ro.exists('ro-new.txt')).toBe(false);
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 describe('listShares', () => {
@@ -172,7 +190,7 @@ describe('listShares', () => {
     const client = await SmbClient.connect(options());
     try {
       const shares = await client.listShares();
-      expect(shares.map((x) => x.name).sort()).toEqual(['IPC$', 'enc', 'share']);
+      expect(shares.map((x) => x.name).sort()).toEqual(['IPC$', 'bobonly', 'enc', 'ro', 'share']);
       expect(shares.find((x) => x.name === 'IPC$')).toMatchObject({ type: 'ipc', special: true });
       expect(shares.find((x) => x.name === 'share')).toMatchObject({ type: 'disk', special: false });
     } finally {

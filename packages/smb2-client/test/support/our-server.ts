@@ -56,6 +56,9 @@ export async function startOurServer(): Promise<OurServer> {
     shares: [
       { name: 'share', path: dir },
       { name: 'enc', path: dir, encrypt: true },
+      // for the access-denied cases: a share alice may read only, one she may not connect to
+      { name: 'ro', path: dir, readOnly: true },
+      { name: 'bobonly', path: dir, allow: [`bob@${realm}`] },
     ],
   });
   const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
