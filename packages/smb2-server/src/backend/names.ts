@@ -126,3 +126,19 @@ export function parseSmbPath(path: string, opts: NameOptions = {}): SmbPath {
 
 /** The SMB form of components: joined by `\`. */
 export const joinSmbPath = (components: readonly string[]): string => components.join('\\');
+
+/**
+ * True when the `..` components of `path` climb above the share root (`..`, `a\..\..\b`):
+ * Windows and Samba answer such a name STATUS_OBJECT_PATH_SYNTAX_BAD (smbtorture smb2.mkdir)
+ * before looking at anything else. It only picks the status: `parseSmbPath` still refuses
+ * every `.` and `..` component, so no path reaches outside the root either way.
+ */
+export function climbsAboveRoot(path: string): boolean {
+  let depth = 0;
+  for (const part of path.split('\\')) {
+    if (part === '..') depth--;
+    else if (part !== '' && part !== '.') depth++;
+    if (depth < 0) return true;
+  }
+  return false;
+}

@@ -50,6 +50,9 @@ import {
   type NegotiateRequest,
   NtStatus,
   negotiateResponse,
+  OPLOCK_BREAK_MESSAGE_ID,
+  type OplockBreakRequest,
+  oplockBreakNotification,
   PreauthHash,
   type QueryDirectoryRequest,
   type QueryInfoRequest,
@@ -82,6 +85,7 @@ import { handleCreate } from '../handlers/create.js';
 import { handleFlush } from '../handlers/flush.js';
 import { handleIoctl } from '../handlers/ioctl.js';
 import { handleLock } from '../handlers/lock.js';
+import { handleOplockBreak } from '../handlers/oplock-break.js';
 import { handleQueryDirectory } from '../handlers/query-directory.js';
 import { handleQueryInfo } from '../handlers/query-info.js';
 import { handleRead } from '../handlers/read.js';
@@ -180,6 +184,7 @@ const FILE_COMMANDS: ReadonlySet<number> = new Set([
   Command.CHANGE_NOTIFY,
   Command.QUERY_INFO,
   Command.SET_INFO,
+  Command.OPLOCK_BREAK,
 ]);
 /** Commands that name a tree (TreeId). */
 const TREE_COMMANDS: ReadonlySet<number> = new Set([...FILE_COMMANDS, Command.TREE_DISCONNECT]);
@@ -593,6 +598,7 @@ export class SmbConnection {
       disconnect: () => {
         this.socket.destroy();
       },
+      sendOplockBreak: (open, level) => this.sendOplockBreak(session, tree, open.fileId, level),
     };
     try {
       switch (header.command) {
@@ -621,6 +627,8 @@ export class SmbConnection {
           return await handleSetInfo(ctx, body as SetInfoRequest);
         case Command.CHANGE_NOTIFY:
           return await handleChangeNotify(ctx, body as ChangeNotifyRequest);
+        case Command.OPLOCK_BREAK:
+          return handleOplockBreak(ctx, body as OplockBreakRequest);
         default:
           return fail(header.command, NtStatus.NOT_SUPPORTED);
       }
@@ -648,6 +656,41 @@ export class SmbConnection {
     };
     work.result.then(complete, () => complete(fail(header.command, NtStatus.INTERNAL_ERROR)));
     return toAsyncResponse(this.reply(header, answer, session), op.asyncId);
+  }
+
+  /**
+   * An OPLOCK_BREAK notification (MS-SMB2 §3.3.4.6) for an open of `session`: unsolicited
+   * (MessageId all 0xFF), no credits, TreeId 0, the session's id, and not signed, as Windows
+   * and Samba send it; encrypted when the session or the open's tree encrypts. It goes through
+   * the frame queue, so after the CREATE response that granted the oplock.
+   */
+  private sendOplockBreak(session: Session, tree: Tree, fileId: FileId, level: number): void {
+    this.queue = this.queue
+      .then(() => {
+        if (this.socket.destroyed) return;
+        const header: Smb2Header = {
+          creditCharge: 0,
+          status: NtStatus.SUCCESS,
+          command: Command.OPLOCK_BREAK,
+          credits: 0,
+          flags: HeaderFlags.SERVER_TO_REDIR,
+          nextCommand: 0,
+          messageId: OPLOCK_BREAK_MESSAGE_ID,
+          reserved: 0,
+          treeId: 0,
+          sessionId: session.id,
+          signature: new Uint8Array(16),
+        };
+        const message = encodeMessage(header, oplockBreakNotification, { oplockLevel: level, fileId });
+        const key = session.keys?.serverToClientKey;
+        const cipher = this.negotiated?.cipher;
+        const encrypt = (session.encrypt || tree.encrypt) && key !== undefined && cipher !== undefined;
+        const out = encrypt ? encryptMessage({ cipher, key, sessionId: session.id, message }) : message;
+        this.guard.write(frameDirectTcp(out));
+      })
+      .catch(() => {
+        this.socket.destroy();
+      });
   }
 
   /** The final response of an async operation: signed and encrypted like the session's others. */

@@ -5,6 +5,7 @@
  * reading its socket.
  */
 import { DEFAULT_MAX_CREDITS } from './credits.js';
+import { DEFAULT_OPLOCK_BREAK_TIMEOUT_MS } from './oplock.js';
 import type { SmbServerLimits } from './options.js';
 
 export type ResolvedLimits = Required<SmbServerLimits>;
@@ -18,6 +19,7 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   maxCredits: DEFAULT_MAX_CREDITS,
   maxPendingRequests: 512,
   maxQueuedOutputBytes: 32 << 20,
+  oplockBreakTimeoutMs: DEFAULT_OPLOCK_BREAK_TIMEOUT_MS,
 };
 
 /** The limits in effect: each one given, else its default. */

@@ -4,8 +4,10 @@
  * enumeration's resume point). A `PipeOpen` is a named pipe opened on IPC$ (srvsvc).
  */
 import type { FileId } from '@postntlm/smb2-protocol';
-import type { OpenHandle, ShareBackend } from '../backend/index.js';
+import type { FileInfo, OpenHandle, ShareBackend } from '../backend/index.js';
 import type { RpcPipe } from '../rpc/index.js';
+import type { Oplock } from './oplock.js';
+import { fileOpensOf } from './oplock-files.js';
 
 export class Open {
   /** FilePositionInformation (kept for the client; I/O always carries its offset). */
@@ -16,6 +18,8 @@ export class Open {
   resumeAfter: number | undefined;
   /** A QUERY_DIRECTORY scan has started (its pattern holds until RESTART_SCANS / REOPEN). */
   scanning = false;
+  /** The oplock CREATE granted (./oplock.ts); undefined: none was ever granted. */
+  oplock: Oplock | undefined;
 
   constructor(
     readonly fileId: FileId,
@@ -136,12 +140,26 @@ export class OpenTable {
     this.#opens.delete(open.fileId.volatile);
   }
 
+  /**
+   * Removes and closes a file open; then (once the backend has let go of the file) its oplock
+   * goes and a CREATE waiting on its break proceeds.
+   */
+  async close(open: Open): Promise<FileInfo> {
+    this.#opens.delete(open.fileId.volatile);
+    try {
+      return await open.backend.close(open.handle);
+    } finally {
+      fileOpensOf(open.backend).remove(open);
+      open.oplock?.release();
+    }
+  }
+
   /** Removes and closes every open (of one tree, or all), ignoring errors. */
   async closeAll(treeId?: number): Promise<void> {
     for (const o of [...this.#opens.values()]) {
       if (treeId !== undefined && o.treeId !== treeId) continue;
       this.#opens.delete(o.fileId.volatile);
-      if (o instanceof Open) await o.backend.close(o.handle).catch(() => {});
+      if (o instanceof Open) await this.close(o).catch(() => {});
     }
   }
 }

@@ -100,4 +100,9 @@ export interface SmbServerLimits {
    * past this the server stops reading the socket until the peer reads.
    */
   readonly maxQueuedOutputBytes?: number;
+  /**
+   * How long an oplock break waits for the holder's acknowledgment before the oplock is
+   * taken away and the waiting CREATE goes on (default 35 s, MS-SMB2 §3.3.4.6; 0: no limit).
+   */
+  readonly oplockBreakTimeoutMs?: number;
 }

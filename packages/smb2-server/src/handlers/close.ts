@@ -12,8 +12,7 @@ export async function handleClose(ctx: HandlerContext, req: CloseRequest): Promi
   const quota = findQuotaOpen(ctx, req.fileId);
   if (quota !== undefined) return quotaIndexClose(ctx, quota, req.flags);
   const open = lookupOpen(ctx, req.fileId);
-  ctx.session.opens.delete(open);
-  const info = await open.backend.close(open.handle);
+  const info = await ctx.session.opens.close(open);
   const post = (req.flags & CloseFlags.POSTQUERY_ATTRIB) !== 0;
   return ok(closeResponse, {
     flags: post ? CloseFlags.POSTQUERY_ATTRIB : 0,

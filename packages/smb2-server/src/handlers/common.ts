@@ -83,6 +83,11 @@ export interface HandlerContext {
   readonly relatedFileId: FileId | undefined;
   /** Drops the connection (a failed FSCTL_VALIDATE_NEGOTIATE_INFO). */
   disconnect(): void;
+  /**
+   * Sends an OPLOCK_BREAK notification for `open` (of this session) to `level` on this
+   * connection (MS-SMB2 §3.3.4.6). Without it, CREATE grants no oplock.
+   */
+  readonly sendOplockBreak?: (open: Open, level: number) => void;
 }
 
 /**

@@ -1,8 +1,11 @@
 /**
  * CREATE (MS-SMB2 §3.3.5.9): opens or creates through the share's backend (dispositions,
  * options, access and share modes are the backend's), refuses write access on read-only
- * shares, answers the MxAc and QFid create contexts and grants no oplock (OplockLevel NONE)
- * and no lease or durable handle: the RqLs, DHnQ, DH2Q and other contexts are ignored.
+ * shares, answers the MxAc and QFid create contexts, and grants oplocks (§3.3.5.9 "Oplock
+ * acquisition", ../core/oplock-acquire.ts): when other opens' oplocks must be broken first,
+ * the CREATE goes async (§3.3.4.2) until their holders acknowledge, close, or the break times
+ * out (a CANCEL ends the wait with STATUS_CANCELLED). No lease or durable handle: the RqLs,
+ * DHnQ, DH2Q and other contexts are ignored (a lease request gets no oplock).
  * On IPC$, named pipes (./pipe.ts).
  */
 import {
@@ -14,11 +17,12 @@ import {
   createResponse,
   ImpersonationLevel,
   NtStatus,
-  OplockLevel,
 } from '@postntlm/smb2-protocol';
 import { mapGenericAccess, SmbStatusError } from '../backend/index.js';
-import { type Answer, fail, type HandlerContext, ok } from './common.js';
+import { climbsAboveRoot } from '../backend/names.js';
+import { type Answer, fail, type HandlerContext, ok, pending } from './common.js';
 import { invalidCreateParameters } from './create-checks.js';
+import { afterBreaks, grantOplock, oplockBreaks } from './create-oplock.js';
 import { pipeCreate } from './pipe.js';
 import { isQuotaIndexName, quotaIndexCreate } from './quota-file.js';
 
@@ -42,6 +46,7 @@ export async function handleCreate(ctx: HandlerContext, req: CreateRequest): Pro
   if (req.impersonationLevel > ImpersonationLevel.DELEGATE)
     return fail(Command.CREATE, NtStatus.BAD_IMPERSONATION_LEVEL);
   if (req.name.startsWith('\\')) return fail(Command.CREATE, NtStatus.INVALID_PARAMETER);
+  if (climbsAboveRoot(req.name)) return fail(Command.CREATE, NtStatus.OBJECT_PATH_SYNTAX_BAD);
   const invalid = invalidCreateParameters(req);
   if (invalid !== undefined) return fail(Command.CREATE, invalid);
   if (isQuotaIndexName(req.name)) return quotaIndexCreate(ctx, req);
@@ -56,6 +61,28 @@ export async function handleCreate(ctx: HandlerContext, req: CreateRequest): Pro
     else if (disposition !== CreateDisposition.OPEN) return fail(Command.CREATE, NtStatus.ACCESS_DENIED);
   }
 
+  // Other opens' oplocks this open breaks first (§3.3.5.9, MS-FSA §2.1.5.17).
+  const breaks = oplockBreaks(backend, req, desiredAccess, disposition);
+  const open = () => openFile(ctx, req, desiredAccess, disposition);
+  const waits = await breaks();
+  // Only the last request of a compound can go async (../core/connection.ts); one in the middle
+  // does not wait for the breaks it sent (Samba would split the compound there): it opens now,
+  // and the holders still caching their handle leave it no oplock (smbtorture compound-break).
+  if (waits.length === 0 || ctx.header.nextCommand !== 0) return open();
+  return pending(Command.CREATE, afterBreaks(waits, breaks, open));
+}
+
+/** Opens or creates the file, and grants the oplock asked for as far as the file's other opens allow. */
+async function openFile(
+  ctx: HandlerContext,
+  req: CreateRequest,
+  desiredAccess: number,
+  disposition: number,
+): Promise<Answer> {
+  const { tree } = ctx;
+  const backend = tree.backend;
+  if (backend === undefined) return fail(Command.CREATE, NtStatus.BAD_NETWORK_NAME);
+  const readOnly = tree.options?.readOnly === true;
   let result: Awaited<ReturnType<typeof backend.create>>;
   try {
     result = await backend.create({
@@ -80,6 +107,7 @@ export async function handleCreate(ctx: HandlerContext, req: CreateRequest): Pro
   }
   const { handle, info, action } = result;
   const open = ctx.session.opens.add(tree.id, backend, handle, req.createOptions);
+  const level = grantOplock(ctx, open, info.fileId, req.requestedOplockLevel, disposition);
 
   const contexts: CreateResponseContext[] = [];
   for (const c of req.createContexts) {
@@ -96,7 +124,7 @@ export async function handleCreate(ctx: HandlerContext, req: CreateRequest): Pro
   }
   return {
     ...ok(createResponse, {
-      oplockLevel: OplockLevel.NONE,
+      oplockLevel: level,
       flags: 0,
       createAction: action,
       creationTime: info.creationTime,

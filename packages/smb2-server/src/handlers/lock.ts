@@ -24,6 +24,7 @@ import {
 } from '@postntlm/smb2-protocol';
 import { SmbStatusError } from '../backend/index.js';
 import type { Open } from '../core/open.js';
+import { breakLevelIIOplocks } from '../core/oplock-files.js';
 import {
   type Answer,
   type CancelReason,
@@ -44,6 +45,7 @@ export async function handleLock(ctx: HandlerContext, req: LockRequest): Promise
   const first = req.locks[0];
   if (first === undefined) return fail(Command.LOCK, NtStatus.INVALID_PARAMETER);
   if (first.flags === UNLOCK) return unlockAll(open, req.locks);
+  breakLevelIIOplocks(open);
   const blocking = LOCK_BLOCKING.has(first.flags);
   if (blocking ? req.locks.length > 1 : !req.locks.every((l) => LOCK_NOW.has(l.flags)))
     return fail(Command.LOCK, NtStatus.INVALID_PARAMETER);

@@ -19,6 +19,7 @@ import {
   setInfoResponse,
 } from '@postntlm/smb2-protocol';
 import { SmbStatusError } from '../backend/index.js';
+import { breakLevelIIOplocks } from '../core/oplock-files.js';
 import { type Answer, fail, type HandlerContext, lookupOpen, needAccess, ok } from './common.js';
 
 const SUPPORTED: ReadonlySet<number> = new Set([
@@ -67,10 +68,12 @@ export async function handleSetInfo(ctx: HandlerContext, req: SetInfoRequest): P
     }
     case F.FileEndOfFileInformation:
       needAccess(open, AccessMask.FILE_WRITE_DATA, 'SET_INFO EndOfFile');
+      breakLevelIIOplocks(open);
       await backend.setEndOfFile(handle, (value as { endOfFile: bigint }).endOfFile);
       break;
     case F.FileAllocationInformation:
       needAccess(open, AccessMask.FILE_WRITE_DATA, 'SET_INFO Allocation');
+      breakLevelIIOplocks(open);
       await backend.setAllocationSize(handle, (value as { allocationSize: bigint }).allocationSize);
       break;
     case F.FileRenameInformation: {

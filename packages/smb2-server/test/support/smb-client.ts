@@ -142,6 +142,11 @@ export class TestSmbClient {
     return bytes;
   }
 
+  /** The next message received with this MessageId (all 0xFF: an unsolicited oplock break). */
+  receive(messageId: bigint): Promise<DecodedMessage> {
+    return new Promise((resolve) => this.#waiting.set(messageId, resolve));
+  }
+
   /** Sends messages as one frame (a compound when several) and waits for each response. */
   async sendFrame(messages: readonly Uint8Array[], encryptFor?: bigint): Promise<DecodedMessage[]> {
     const waits = messages.map((m) => {
