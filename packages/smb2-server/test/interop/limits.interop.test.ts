@@ -84,7 +84,9 @@ describe('limits', () => {
       `limits: silent client dropped after ${silentMs.toFixed(0)} ms, garbage after ${garbageMs.toFixed(0)} ms, ` +
         `half a frame after ${halfMs.toFixed(0)} ms (authTimeoutMs ${AUTH_TIMEOUT_MS})`,
     );
-    expect(garbageMs).toBeLessThan(1000);
+    // Garbage is dropped as soon as it is read, not by the timeout (on a loaded 2-core machine
+    // "at once" has taken over a second, so the bound is the timeout itself).
+    expect(garbageMs).toBeLessThan(AUTH_TIMEOUT_MS - 500);
     for (const ms of [silentMs, halfMs]) {
       expect(ms).toBeGreaterThanOrEqual(AUTH_TIMEOUT_MS - 50);
       expect(ms).toBeLessThan(AUTH_TIMEOUT_MS + 5000);
