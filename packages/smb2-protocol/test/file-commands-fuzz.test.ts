@@ -11,11 +11,15 @@ import { createRequest, createResponse } from '../src/commands/create.js';
 import type { CreateRequestContext, CreateResponseContext, Lease } from '../src/commands/create-contexts.js';
 import { flushRequest, flushResponse } from '../src/commands/flush.js';
 import {
+  allocatedRangeQuery,
+  allocatedRanges,
+  compressionState,
   copyChunkRequest,
   copyChunkResponse,
   dfsReferralRequest,
   dfsReferralResponse,
   type FsctlPayloadCodec,
+  fileZeroDataInformation,
   networkInterfaceInfo,
   resumeKeyResponse,
   validateNegotiateInfoRequest,
@@ -413,6 +417,22 @@ describe('file command fuzzing', () => {
       dfsReferralResponse as FsctlPayloadCodec<never>,
       fc.record({ pathConsumed: u16, numberOfReferrals: u16, referralHeaderFlags: u32, referrals: blob(40) }),
     ],
+    [
+      'SET_ZERO_DATA',
+      fileZeroDataInformation as FsctlPayloadCodec<never>,
+      fc.record({ fileOffset: u64, beyondFinalZero: u64 }),
+    ],
+    [
+      'QUERY_ALLOCATED_RANGES request',
+      allocatedRangeQuery as FsctlPayloadCodec<never>,
+      fc.record({ fileOffset: u64, length: u64 }),
+    ],
+    [
+      'QUERY_ALLOCATED_RANGES response',
+      allocatedRanges as FsctlPayloadCodec<never>,
+      fc.array(fc.record({ fileOffset: u64, length: u64 }), { maxLength: 6 }),
+    ],
+    ['GET/SET_COMPRESSION', compressionState as FsctlPayloadCodec<never>, u16],
   ];
 
   it('FSCTL payloads: round-trips and random inputs', () => {
