@@ -1,19 +1,7 @@
-/**
- * Async operations over a real socket (MS-SMB2 §3.3.4.2, §3.3.5.16), with the small test
- * client and in-process Kerberos tickets: a blocking LOCK's final response (async header,
- * same MessageId, signed, no credits), CANCEL by MessageId, a would-be-async request in the
- * middle of a compound (STATUS_INTERNAL_ERROR), LOGOFF and a dropped connection ending
- * pending locks, and CHANGE_NOTIFY completing on a change made by another connection.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  AccessMask,
   type ChangeNotifyResponse,
   Command,
   CompletionFilter,
-  CreateDisposition,
   CreateOptions,
   type CreateResponse,
   cancelRequest,
@@ -27,59 +15,21 @@ import {
   lockRequest,
   logoffRequest,
   NtStatus,
-  ShareAccess,
 } from '@postntlm/smb2-protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSmbServer, type SmbServer } from '../src/index.js';
-import { TestSmbClient } from './support/smb-client.js';
-import { ticketFixture } from './support/tickets.js';
+import { describe, expect, it } from 'vitest';
+import { connectionFixture } from './support/connection-fixture.js';
+import { createRequestFor } from './support/create-request.js';
 
-const tickets = ticketFixture();
-let dir: string;
-const servers: SmbServer[] = [];
-const clients: TestSmbClient[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'smb2-async-test-'));
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const s of servers.splice(0)) await s.close();
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function server(): Promise<number> {
-  const s = createSmbServer({ keytab: tickets.keytab, shares: [{ name: 'share', path: dir }] });
-  servers.push(s);
-  return (await s.listen({ port: 0 })).port;
-}
+const { server, connected: loggedOnWithTree } = connectionFixture('smb2-async-test-');
 
 /** A connected client with a session and a tree of `share`. */
 async function connected(port: number) {
-  const c = await TestSmbClient.connect(port);
-  clients.push(c);
-  await c.negotiate();
-  const { session } = await c.sessionSetup(tickets.ticket('alice'));
-  if (session === undefined) throw new Error('no session');
-  const treeId = (await c.treeConnect(session.id)).header.treeId ?? 0;
-  const ids = { sessionId: session.id, treeId };
+  const { c, session, ids } = await loggedOnWithTree(port);
   const open = async (name: string, directory = false): Promise<FileId> => {
     const r = await c.request(
       Command.CREATE,
       createRequest,
-      {
-        requestedOplockLevel: 0,
-        impersonationLevel: 2,
-        desiredAccess: AccessMask.GENERIC_READ | AccessMask.GENERIC_WRITE,
-        fileAttributes: 0,
-        shareAccess: ShareAccess.READ | ShareAccess.WRITE | ShareAccess.DELETE,
-        createDisposition: CreateDisposition.OPEN_IF,
-        createOptions: directory ? CreateOptions.DIRECTORY_FILE : 0,
-        name,
-        createContexts: [],
-      },
+      createRequestFor(name, { createOptions: directory ? CreateOptions.DIRECTORY_FILE : 0 }),
       ids,
     );
     expect(r.header.status).toBe(NtStatus.SUCCESS);

@@ -1,16 +1,5 @@
-/**
- * Oplock breaks over real sockets (MS-SMB2 §3.3.4.6, §3.3.5.22.1): the notification is sent
- * on the holder's connection, unsolicited (MessageId all 0xFF, TreeId 0, the holder's
- * SessionId, no credits, unsigned); the conflicting CREATE answers STATUS_PENDING and
- * completes once the holder acknowledges; the holder's connection going away ends the wait.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  AccessMask,
   Command,
-  CreateDisposition,
   type CreateResponse,
   createRequest,
   type FileId,
@@ -20,64 +9,18 @@ import {
   type OplockBreakResponse,
   OplockLevel,
   oplockBreakRequest,
-  ShareAccess,
 } from '@postntlm/smb2-protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSmbServer, type SmbServer } from '../src/index.js';
-import { TestSmbClient } from './support/smb-client.js';
-import { ticketFixture } from './support/tickets.js';
+import { describe, expect, it } from 'vitest';
+import { connectionFixture } from './support/connection-fixture.js';
+import { createRequestFor } from './support/create-request.js';
 
-const tickets = ticketFixture();
-let dir: string;
-const servers: SmbServer[] = [];
-const clients: TestSmbClient[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'smb2-oplock-conn-'));
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const s of servers.splice(0)) await s.close();
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function server(): Promise<number> {
-  const s = createSmbServer({
-    keytab: tickets.keytab,
-    shares: [{ name: 'share', path: dir }],
-    limits: { oplockBreakTimeoutMs: 10_000 },
-  });
-  servers.push(s);
-  return (await s.listen({ port: 0 })).port;
-}
+const fixture = connectionFixture('smb2-oplock-conn-');
+const server = () => fixture.server({ limits: { oplockBreakTimeoutMs: 10_000 } });
 
 async function connected(port: number) {
-  const c = await TestSmbClient.connect(port);
-  clients.push(c);
-  await c.negotiate();
-  const { session } = await c.sessionSetup(tickets.ticket('alice'));
-  if (session === undefined) throw new Error('no session');
-  const treeId = (await c.treeConnect(session.id)).header.treeId ?? 0;
-  const ids = { sessionId: session.id, treeId };
+  const { c, session, ids } = await fixture.connected(port);
   const create = (name: string, requestedOplockLevel: number) =>
-    c.request(
-      Command.CREATE,
-      createRequest,
-      {
-        requestedOplockLevel,
-        impersonationLevel: 2,
-        desiredAccess: AccessMask.GENERIC_READ | AccessMask.GENERIC_WRITE,
-        fileAttributes: 0,
-        shareAccess: ShareAccess.READ | ShareAccess.WRITE | ShareAccess.DELETE,
-        createDisposition: CreateDisposition.OPEN_IF,
-        name,
-        createOptions: 0,
-        createContexts: [],
-      },
-      ids,
-    );
+    c.request(Command.CREATE, createRequest, createRequestFor(name, { requestedOplockLevel }), ids);
   const ack = (fileId: FileId, oplockLevel: number) =>
     c.request(Command.OPLOCK_BREAK, oplockBreakRequest, { kind: 'oplock', fileId, oplockLevel }, ids);
   return { c, session, ids, create, ack };

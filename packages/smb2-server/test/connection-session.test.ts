@@ -1,91 +1,31 @@
-/**
- * Sessions and credits over a real socket, with the small test client and Kerberos tickets
- * made in process: the credit window (MS-SMB2 §3.3.1.2, §3.3.5.2.3), LOGOFF and unknown
- * sessions (STATUS_USER_SESSION_DELETED, answered with the request's signature echoed),
- * re-authentication (§3.3.5.5.2), PreviousSessionId (§3.3.5.5.3), session expiry at the
- * ticket's end (§3.3.5.2.9), related compounds without a session (§3.3.5.2.7.2) and the
- * server limits (connections, sessions, opens, authentication and idle timeouts).
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AccessMask,
   Command,
-  CreateDisposition,
   createRequest,
   echoRequest,
   HeaderFlags,
   logoffRequest,
   NtStatus,
-  ShareAccess,
   treeConnectRequest,
   treeDisconnectRequest,
 } from '@postntlm/smb2-protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SmbServerLimits } from '../src/core/options.js';
-import { createSmbServer, type SmbServer } from '../src/index.js';
-import { type ClientSession, TestSmbClient } from './support/smb-client.js';
-import { ticketFixture } from './support/tickets.js';
+import { connectionFixture } from './support/connection-fixture.js';
+import { createRequestFor } from './support/create-request.js';
 
-const tickets = ticketFixture();
-let dir: string;
-const servers: SmbServer[] = [];
-const clients: TestSmbClient[] = [];
+const fixture = connectionFixture('smb2-conn-test-');
+const { tickets, client, loggedOn } = fixture;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'smb2-conn-test-'));
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const s of servers.splice(0)) await s.close();
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function server(limits?: SmbServerLimits, encryptAll = false): Promise<number> {
-  const s = createSmbServer({
-    keytab: tickets.keytab,
-    shares: [{ name: 'share', path: dir }],
+const server = (limits?: SmbServerLimits, encryptAll = false): Promise<number> =>
+  fixture.server({
     ...(limits === undefined ? {} : { limits }),
     ...(encryptAll ? { encryptAll } : {}),
   });
-  servers.push(s);
-  return (await s.listen({ port: 0 })).port;
-}
-
-async function client(port: number): Promise<TestSmbClient> {
-  const c = await TestSmbClient.connect(port);
-  clients.push(c);
-  return c;
-}
-
-/** A connected, negotiated client with one session of `name`. */
-async function loggedOn(port: number, name = 'alice'): Promise<{ c: TestSmbClient; session: ClientSession }> {
-  const c = await client(port);
-  expect((await c.negotiate()).header.status).toBe(NtStatus.SUCCESS);
-  const { response, session } = await c.sessionSetup(tickets.ticket(name));
-  expect(response.header.status).toBe(NtStatus.SUCCESS);
-  if (session === undefined) throw new Error('no session');
-  return { c, session };
-}
 
 const isSigned = (m: { header: { flags: number } }) => (m.header.flags & HeaderFlags.SIGNED) !== 0;
 
-function createBody(name: string) {
-  return {
-    requestedOplockLevel: 0,
-    impersonationLevel: 2,
-    desiredAccess: AccessMask.GENERIC_READ,
-    fileAttributes: 0,
-    shareAccess: ShareAccess.READ | ShareAccess.WRITE | ShareAccess.DELETE,
-    createDisposition: CreateDisposition.OPEN_IF,
-    createOptions: 0,
-    name,
-    createContexts: [],
-  };
-}
+const createBody = (name: string) => createRequestFor(name, { desiredAccess: AccessMask.GENERIC_READ });
 
 describe('credits', () => {
   it('NEGOTIATE grants 1; a successful SESSION_SETUP up to 8192 outstanding', async () => {

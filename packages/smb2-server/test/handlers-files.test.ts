@@ -5,10 +5,8 @@
  * READ moving the file position; CREATE parameter checks; TEMPORARY on directories; rename
  * into a directory held open with DELETE; directory scans skipping removed names.
  */
-import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SpnegoAcceptor } from '@postntlm/gssapi-spnego';
 import {
   AccessMask,
   Command,
@@ -31,14 +29,10 @@ import {
   NtStatus,
   type QueryInfoResponse,
   ShareAccess,
-  SigningAlgorithmId,
-  type Smb2Header,
 } from '@postntlm/smb2-protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalDirectoryBackend } from '../src/backend/index.js';
 import type { ShareOptions } from '../src/core/options.js';
-import type { ServerContext } from '../src/core/server-context.js';
-import { type Negotiated, Session, type Tree } from '../src/core/session.js';
 import { handleClose } from '../src/handlers/close.js';
 import { type Answer, type HandlerContext, lookupOpen } from '../src/handlers/common.js';
 import { handleCreate } from '../src/handlers/create.js';
@@ -47,65 +41,26 @@ import { handleQueryInfo } from '../src/handlers/query-info.js';
 import { handleRead, READ_RESPONSE_HEADROOM } from '../src/handlers/read.js';
 import { handleSetInfo } from '../src/handlers/set-info.js';
 import { handleWrite } from '../src/handlers/write.js';
+import { createRequestFor } from './support/create-request.js';
+import { diskTree, handlerContext, negotiatedAs, temporaryShare } from './support/handler-fixture.js';
 
-let dir: string;
-let backend: LocalDirectoryBackend;
+const share = temporaryShare('smb2-files-', (dir) => LocalDirectoryBackend.open(dir, { volumeLabel: '' }));
 
 function context(dialect: number = Dialect.SMB_3_1_1): HandlerContext {
-  const negotiated: Negotiated = {
-    dialect,
-    signing: SigningAlgorithmId.AES_CMAC,
-    cipher: undefined,
-    clientGuid: new Uint8Array(16),
-    clientCapabilities: 0x7f,
-    clientSecurityMode: 1,
-    clientDialects: [dialect],
-    serverCapabilities: 4,
-    serverSecurityMode: 3,
-  };
-  const session = new Session(1n, {} as SpnegoAcceptor, undefined);
-  const share: ShareOptions = { name: 'share', path: dir };
-  const tree: Tree = {
-    id: 1,
-    share: 'share',
-    ipc: false,
-    encrypt: false,
-    options: share,
-    backend,
-    maximalAccess: 0x001f01ff,
-  };
-  session.trees.set(1, tree);
-  const header: Smb2Header = {
-    creditCharge: 1,
-    status: 0,
+  const options: ShareOptions = { name: 'share', path: share.dir };
+  return handlerContext({
+    tree: diskTree(share.backend, options),
     command: Command.READ,
-    credits: 1,
-    flags: 0,
-    nextCommand: 0,
-    messageId: 1n,
-    treeId: 1,
-    sessionId: 1n,
-    signature: new Uint8Array(16),
-  };
-  const server = {
-    options: { keytab: [], shares: [share] },
-    serverGuid: new Uint8Array(16),
-  } as unknown as ServerContext;
-  return { server, negotiated, header, session, tree, relatedFileId: undefined, disconnect: () => {} };
+    negotiated: negotiatedAs({ dialect, clientCapabilities: 0x7f, serverCapabilities: 4 }),
+    serverOptions: { shares: [options] },
+  });
 }
 
-const createReq = (name: string, over: Partial<CreateRequest> = {}): CreateRequest => ({
-  requestedOplockLevel: 0,
-  impersonationLevel: 2,
-  desiredAccess: AccessMask.GENERIC_READ | AccessMask.GENERIC_WRITE | AccessMask.DELETE,
-  fileAttributes: 0,
-  shareAccess: ShareAccess.READ | ShareAccess.WRITE | ShareAccess.DELETE,
-  createDisposition: CreateDisposition.OPEN_IF,
-  createOptions: 0,
-  name,
-  createContexts: [],
-  ...over,
-});
+const createReq = (name: string, over: Partial<CreateRequest> = {}): CreateRequest =>
+  createRequestFor(name, {
+    desiredAccess: AccessMask.GENERIC_READ | AccessMask.GENERIC_WRITE | AccessMask.DELETE,
+    ...over,
+  });
 
 async function open(ctx: HandlerContext, name: string, over: Partial<CreateRequest> = {}): Promise<FileId> {
   const a = await handleCreate(ctx, createReq(name, over));
@@ -124,16 +79,6 @@ const query = (ctx: HandlerContext, fileId: FileId, infoType: number, infoClass:
     fileId,
   });
 const out = (a: Answer) => (a.body as QueryInfoResponse).outputBuffer;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'smb2-files-'));
-  backend = await LocalDirectoryBackend.open(dir, { volumeLabel: '' });
-});
-
-afterAll(async () => {
-  await backend?.dispose();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
 
 describe('QUERY_INFO buffer sizes', () => {
   it('below the structure size is INFO_LENGTH_MISMATCH even when the value is shorter', async () => {
@@ -181,8 +126,8 @@ describe('QUERY_INFO classes', () => {
 
   it('Compression, AlternateName (8.3), NormalizedName (3.1.1 only), FullEa', async () => {
     const ctx = context();
-    await mkdir(join(dir, 'Sub Dir'), { recursive: true });
-    await writeFile(join(dir, 'Sub Dir', 'a long file name.text'), '12345');
+    await mkdir(join(share.dir, 'Sub Dir'), { recursive: true });
+    await writeFile(join(share.dir, 'Sub Dir', 'a long file name.text'), '12345');
     const f = await open(ctx, 'Sub Dir\\a long file name.text');
     const compression = out(await query(ctx, f, InfoType.FILE, F.FileCompressionInformation));
     expect(compression.length).toBe(16);
@@ -223,7 +168,7 @@ describe('QUERY_INFO classes', () => {
 
   it('NormalizedName is NOT_SUPPORTED before 3.1.1', async () => {
     const ctx = context(Dialect.SMB_3_0_2);
-    await writeFile(join(dir, 'n.txt'), '');
+    await writeFile(join(share.dir, 'n.txt'), '');
     const f = await open(ctx, 'n.txt');
     await expect(query(ctx, f, InfoType.FILE, F.FileNormalizedNameInformation)).rejects.toMatchObject({
       status: NtStatus.NOT_SUPPORTED,
@@ -267,7 +212,7 @@ describe('READ and the file position', () => {
 describe('READ into the frame', () => {
   it('the data is a view after READ_RESPONSE_HEADROOM free bytes of a buffer of its own', async () => {
     const ctx = context();
-    await writeFile(join(dir, 'frame.bin'), 'abcdefghij');
+    await writeFile(join(share.dir, 'frame.bin'), 'abcdefghij');
     const f = await open(ctx, 'frame.bin');
     const r = await handleRead(ctx, {
       padding: 0,
@@ -287,9 +232,11 @@ describe('READ into the frame', () => {
     // The backend's own readInto: the count, END_OF_FILE past the end.
     const handle = lookupOpen(ctx, f).handle;
     const into = new Uint8Array(4);
-    expect(await backend.readInto(handle, 8n, into)).toBe(2);
+    expect(await share.backend.readInto(handle, 8n, into)).toBe(2);
     expect(new TextDecoder().decode(into.subarray(0, 2))).toBe('ij');
-    await expect(backend.readInto(handle, 10n, into)).rejects.toMatchObject({ status: NtStatus.END_OF_FILE });
+    await expect(share.backend.readInto(handle, 10n, into)).rejects.toMatchObject({
+      status: NtStatus.END_OF_FILE,
+    });
     await ctx.session.opens.closeAll();
   });
 });
@@ -405,7 +352,7 @@ describe('CREATE parameter checks', () => {
 describe('rename into a directory held open', () => {
   it('SHARING_VIOLATION while an open of the target directory holds DELETE or does not share write', async () => {
     const ctx = context();
-    await mkdir(join(dir, 'rdir'), { recursive: true });
+    await mkdir(join(share.dir, 'rdir'), { recursive: true });
     const rename = (fileId: FileId, fileName: string) =>
       handleSetInfo(ctx, {
         infoType: InfoType.FILE,
@@ -456,8 +403,8 @@ describe('rename into a directory held open', () => {
 describe('QUERY_DIRECTORY during removals', () => {
   it('a name removed after the scan began is not returned', async () => {
     const ctx = context();
-    await mkdir(join(dir, 'scan'), { recursive: true });
-    for (const n of ['a', 'b', 'c', 'd']) await writeFile(join(dir, 'scan', n), n);
+    await mkdir(join(share.dir, 'scan'), { recursive: true });
+    for (const n of ['a', 'b', 'c', 'd']) await writeFile(join(share.dir, 'scan', n), n);
     const d = await open(ctx, 'scan', {
       createOptions: CreateOptions.DIRECTORY_FILE,
       createDisposition: CreateDisposition.OPEN,
@@ -479,7 +426,7 @@ describe('QUERY_DIRECTORY during removals', () => {
       }
     };
     expect(await names(0x02)).toEqual(['.']); // RETURN_SINGLE_ENTRY
-    await unlink(join(dir, 'scan', 'b'));
+    await unlink(join(share.dir, 'scan', 'b'));
     expect(await names(0)).toEqual(['..', 'a', 'c', 'd']);
     expect(await names(0)).toBe(NtStatus.NO_MORE_FILES);
     await ctx.session.opens.closeAll();
@@ -487,9 +434,9 @@ describe('QUERY_DIRECTORY during removals', () => {
 
   it('Both classes carry the 8.3 name when the name is not already one', async () => {
     const ctx = context();
-    await mkdir(join(dir, 'short'), { recursive: true });
+    await mkdir(join(share.dir, 'short'), { recursive: true });
     for (const n of ['README.TXT', 'readme2.txt', 'a long name.text'])
-      await writeFile(join(dir, 'short', n), n);
+      await writeFile(join(share.dir, 'short', n), n);
     const d = await open(ctx, 'short', {
       createOptions: CreateOptions.DIRECTORY_FILE,
       createDisposition: CreateDisposition.OPEN,

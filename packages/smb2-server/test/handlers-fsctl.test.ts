@@ -1,11 +1,3 @@
-/**
- * The file FSCTLs driven through handleIoctl: resume keys and server-side copy (MS-SMB2
- * §3.3.5.15.5–6), sparse files (MS-FSCC §2.3.47, §2.3.64, §2.3.67) and compression state,
- * over a `SparseFileBackend` on a temporary directory.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { SpnegoAcceptor } from '@postntlm/gssapi-spnego';
 import {
   AccessMask,
@@ -14,7 +6,6 @@ import {
   Command,
   CompressionFormat,
   CreateDisposition,
-  type CreateRequest,
   type CreateResponse,
   compressionState,
   copyChunkRequest,
@@ -29,16 +20,12 @@ import {
   NtStatus,
   networkInterfaceInfo,
   resumeKeyResponse,
-  ShareAccess,
-  SigningAlgorithmId,
-  type Smb2Header,
 } from '@postntlm/smb2-protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalDirectoryBackend } from '../src/backend/index.js';
 import { SparseFileBackend } from '../src/backend/sparse.js';
 import type { ShareOptions } from '../src/core/options.js';
-import type { ServerContext } from '../src/core/server-context.js';
-import { type Negotiated, Session, type Tree } from '../src/core/session.js';
+import { Session } from '../src/core/session.js';
 import { handleClose } from '../src/handlers/close.js';
 import { type Answer, type HandlerContext, statusOf } from '../src/handlers/common.js';
 import { handleCreate } from '../src/handlers/create.js';
@@ -48,51 +35,25 @@ import { handleIoctl } from '../src/handlers/ioctl.js';
 import { handleLock } from '../src/handlers/lock.js';
 import { handleRead } from '../src/handlers/read.js';
 import { handleWrite } from '../src/handlers/write.js';
+import { createRequestFor } from './support/create-request.js';
+import { diskTree, handlerContext, temporaryShare } from './support/handler-fixture.js';
 
-let dir: string;
-let backend: SparseFileBackend;
-
-const negotiated: Negotiated = {
-  dialect: Dialect.SMB_3_0,
-  signing: SigningAlgorithmId.AES_CMAC,
-  cipher: undefined,
-  clientGuid: new Uint8Array(16),
-  clientCapabilities: 0,
-  clientSecurityMode: 1,
-  clientDialects: [0x300],
-  serverCapabilities: 0,
-  serverSecurityMode: 3,
-};
+const share = temporaryShare(
+  'smb2-fsctl-',
+  async (dir) => new SparseFileBackend(await LocalDirectoryBackend.open(dir)),
+);
 
 /** A session with trees 1 and 2 on the same share (as smbtorture's across_shares tests). */
 function context(session = new Session(1n, {} as SpnegoAcceptor, undefined), treeId = 1): HandlerContext {
-  const share: ShareOptions = { name: 'share', path: dir };
-  for (const id of [1, 2]) {
-    const tree: Tree = {
-      id,
-      share: 'share',
-      ipc: false,
-      encrypt: false,
-      options: share,
-      backend,
-      maximalAccess: 0x001f01ff,
-    };
-    session.trees.set(id, tree);
-  }
-  const header = { creditCharge: 8, command: Command.IOCTL, treeId, sessionId: 1n } as Smb2Header;
-  const server = {
-    options: { keytab: [], shares: [share] },
-    serverGuid: new Uint8Array(16),
-  } as unknown as ServerContext;
-  return {
-    server,
-    negotiated,
-    header,
-    session,
+  const options: ShareOptions = { name: 'share', path: share.dir };
+  for (const id of [1, 2]) session.trees.set(id, diskTree(share.backend, options, { id }));
+  return handlerContext({
     tree: session.trees.get(treeId)!,
-    relatedFileId: undefined,
-    disconnect: () => {},
-  };
+    command: Command.IOCTL,
+    session,
+    header: { creditCharge: 8 },
+    serverOptions: { shares: [options] },
+  });
 }
 
 const noDialect = () => undefined;
@@ -137,18 +98,10 @@ async function open(
   desiredAccess: number = AccessMask.FILE_ALL_ACCESS,
   disposition: number = CreateDisposition.OPEN_IF,
 ): Promise<FileId> {
-  const req: CreateRequest = {
-    requestedOplockLevel: 0,
-    impersonationLevel: 2,
-    desiredAccess,
-    fileAttributes: 0,
-    shareAccess: ShareAccess.READ | ShareAccess.WRITE | ShareAccess.DELETE,
-    createDisposition: disposition,
-    createOptions: 0,
-    name,
-    createContexts: [],
-  };
-  const a = await handleCreate(ctx, req);
+  const a = await handleCreate(
+    ctx,
+    createRequestFor(name, { desiredAccess, createDisposition: disposition }),
+  );
   expect(a.status).toBe(NtStatus.SUCCESS);
   return (a.body as CreateResponse).fileId;
 }
@@ -209,16 +162,6 @@ const copy = (
     }),
     max,
   );
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'smb2-fsctl-'));
-  backend = new SparseFileBackend(await LocalDirectoryBackend.open(dir));
-});
-
-afterAll(async () => {
-  await backend?.dispose();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
 
 describe('FSCTL_SRV_REQUEST_RESUME_KEY', () => {
   it('gives one random 24-byte key per open, 32 bytes of output, and refuses a short MaxOutputResponse', async () => {
@@ -384,7 +327,7 @@ describe('sparse files', () => {
     ioctl(ctx, Fsctl.SET_SPARSE, f, input, 0);
   const isSparse = async (ctx: HandlerContext, f: FileId) => {
     const h = ctx.session.opens.get(f, ctx.tree.id)!.handle;
-    return ((await backend.stat(h)).attributes & FileAttributes.SPARSE_FILE) !== 0;
+    return ((await share.backend.stat(h)).attributes & FileAttributes.SPARSE_FILE) !== 0;
   };
 
   it('the flag is set and cleared, kept across close and reopen, and gone for a new file', async () => {
@@ -402,7 +345,7 @@ describe('sparse files', () => {
     await handleClose(ctx, { flags: 0, fileId: again });
     const fresh = await open(ctx, 'sp1', AccessMask.FILE_ALL_ACCESS, CreateDisposition.OVERWRITE_IF);
     expect(await isSparse(ctx, fresh)).toBe(false);
-    expect(backend.fsAttributes().attributes & 0x40).toBe(0x40);
+    expect(share.backend.fsAttributes().attributes & 0x40).toBe(0x40);
     await ctx.session.opens.closeAll();
   });
 
@@ -427,17 +370,14 @@ describe('sparse files', () => {
     expect((await qar(ctx, await open(ctx, 'perm', AccessMask.FILE_READ_DATA), 0, 10)).status).toBe(
       NtStatus.SUCCESS,
     );
-    const d = await handleCreate(ctx, {
-      requestedOplockLevel: 0,
-      impersonationLevel: 2,
-      desiredAccess: AccessMask.FILE_ALL_ACCESS,
-      fileAttributes: 0,
-      shareAccess: 7,
-      createDisposition: CreateDisposition.OPEN_IF,
-      createOptions: 1,
-      name: 'sdir',
-      createContexts: [],
-    });
+    const d = await handleCreate(
+      ctx,
+      createRequestFor('sdir', {
+        desiredAccess: AccessMask.FILE_ALL_ACCESS,
+        shareAccess: 7,
+        createOptions: 1,
+      }),
+    );
     expect((await setSparse(ctx, (d.body as CreateResponse).fileId)).status).toBe(NtStatus.INVALID_PARAMETER);
     await ctx.session.opens.closeAll();
   });
@@ -563,7 +503,7 @@ describe('FSCTL_QUERY_NETWORK_INTERFACE_INFO', () => {
         )
       ).status,
     ).toBe(NtStatus.INVALID_PARAMETER);
-    const old = { ...ctx, negotiated: { ...negotiated, dialect: Dialect.SMB_2_1 } };
+    const old = { ...ctx, negotiated: { ...ctx.negotiated, dialect: Dialect.SMB_2_1 } };
     expect(
       (await ioctl(old, Fsctl.QUERY_NETWORK_INTERFACE_INFO, ANY, new Uint8Array(0), 0x10000)).status,
     ).toBe(NtStatus.NOT_SUPPORTED);

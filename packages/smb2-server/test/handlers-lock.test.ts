@@ -1,95 +1,31 @@
-/**
- * LOCK (MS-SMB2 §3.3.5.14) in process over a `LocalDirectoryBackend`: request validation,
- * unlock order, all-or-nothing lock requests, zero-length ranges, and blocking locks that go
- * async (granted on unlock, cancelled, or ended by the close of their handle).
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { SpnegoAcceptor } from '@postntlm/gssapi-spnego';
 import {
-  AccessMask,
   Command,
-  CreateDisposition,
   type CreateResponse,
-  Dialect,
   type FileId,
   type LockElement,
   LockFlags,
   NtStatus,
-  ShareAccess,
-  SigningAlgorithmId,
-  type Smb2Header,
 } from '@postntlm/smb2-protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalDirectoryBackend } from '../src/backend/index.js';
-import type { ServerContext } from '../src/core/server-context.js';
-import { type Negotiated, Session, type Tree } from '../src/core/session.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { handleClose } from '../src/handlers/close.js';
 import type { Answer, HandlerContext } from '../src/handlers/common.js';
 import { handleCreate } from '../src/handlers/create.js';
 import { handleLock } from '../src/handlers/lock.js';
+import { createRequestFor } from './support/create-request.js';
+import { diskTree, handlerContext, temporaryShare } from './support/handler-fixture.js';
 
 const { SHARED_LOCK: S, EXCLUSIVE_LOCK: X, UNLOCK: U, FAIL_IMMEDIATELY: F } = LockFlags;
 const STATUS_INVALID_LOCK_RANGE = 0xc00001a1;
 
-let dir: string;
-let backend: LocalDirectoryBackend;
+const share = temporaryShare('smb2-lock-');
 let ctx: HandlerContext;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'smb2-lock-'));
-  backend = await LocalDirectoryBackend.open(dir);
-  const session = new Session(1n, {} as SpnegoAcceptor, undefined);
-  const tree: Tree = { id: 1, share: 's', ipc: false, encrypt: false, backend, maximalAccess: 0x001f01ff };
-  session.trees.set(1, tree);
-  const negotiated: Negotiated = {
-    dialect: Dialect.SMB_3_0,
-    signing: SigningAlgorithmId.AES_CMAC,
-    cipher: undefined,
-    clientGuid: new Uint8Array(16),
-    clientCapabilities: 0,
-    clientSecurityMode: 1,
-    clientDialects: [0x300],
-    serverCapabilities: 0,
-    serverSecurityMode: 3,
-  };
-  const header: Smb2Header = {
-    creditCharge: 1,
-    status: 0,
-    command: Command.LOCK,
-    credits: 1,
-    flags: 0,
-    nextCommand: 0,
-    messageId: 1n,
-    treeId: 1,
-    sessionId: 1n,
-    signature: new Uint8Array(16),
-  };
-  const server = {
-    options: { keytab: [], shares: [] },
-    serverGuid: new Uint8Array(16),
-  } as unknown as ServerContext;
-  ctx = { server, negotiated, header, session, tree, relatedFileId: undefined, disconnect: () => {} };
-});
-
-afterAll(async () => {
-  await backend?.dispose();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+beforeAll(() => {
+  ctx = handlerContext({ tree: diskTree(share.backend, undefined, { share: 's' }), command: Command.LOCK });
 });
 
 async function open(name: string): Promise<FileId> {
-  const a = await handleCreate(ctx, {
-    requestedOplockLevel: 0,
-    impersonationLevel: 2,
-    desiredAccess: AccessMask.GENERIC_READ | AccessMask.GENERIC_WRITE,
-    fileAttributes: 0,
-    shareAccess: ShareAccess.READ | ShareAccess.WRITE | ShareAccess.DELETE,
-    createDisposition: CreateDisposition.OPEN_IF,
-    createOptions: 0,
-    name,
-    createContexts: [],
-  });
+  const a = await handleCreate(ctx, createRequestFor(name));
   return (a.body as CreateResponse).fileId;
 }
 

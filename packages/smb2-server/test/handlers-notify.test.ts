@@ -4,100 +4,54 @@
  * bounds the watch (NOTIFY_ENUM_DIR beyond), and a waiting request ends with CANCELLED
  * (CANCEL), NOTIFY_CLEANUP (close, teardown) or DELETE_PENDING (the directory is deleted).
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SpnegoAcceptor } from '@postntlm/gssapi-spnego';
 import {
   AccessMask,
   ChangeNotifyFlags,
   type ChangeNotifyResponse,
   Command,
   CompletionFilter,
-  CreateDisposition,
   CreateOptions,
   type CreateResponse,
-  Dialect,
   FileAction,
   type FileId,
   NtStatus,
-  ShareAccess,
-  SigningAlgorithmId,
-  type Smb2Header,
 } from '@postntlm/smb2-protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalDirectoryBackend } from '../src/backend/index.js';
-import type { ServerContext } from '../src/core/server-context.js';
-import { type Negotiated, Session, type Tree } from '../src/core/session.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { handleChangeNotify, MAX_QUEUED_CHANGES } from '../src/handlers/change-notify.js';
 import { handleClose } from '../src/handlers/close.js';
 import type { Answer, HandlerContext } from '../src/handlers/common.js';
 import { handleCreate } from '../src/handlers/create.js';
+import { createRequestFor } from './support/create-request.js';
+import { diskTree, handlerContext, temporaryShare } from './support/handler-fixture.js';
 
 const NAME = CompletionFilter.FILE_NAME | CompletionFilter.DIR_NAME;
 
-let dir: string;
-let backend: LocalDirectoryBackend;
+const share = temporaryShare('smb2-notify-');
 let ctx: HandlerContext;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'smb2-notify-'));
-  backend = await LocalDirectoryBackend.open(dir);
-  const session = new Session(1n, {} as SpnegoAcceptor, undefined);
-  const tree: Tree = { id: 1, share: 's', ipc: false, encrypt: false, backend, maximalAccess: 0x001f01ff };
-  session.trees.set(1, tree);
-  const negotiated: Negotiated = {
-    dialect: Dialect.SMB_3_0,
-    signing: SigningAlgorithmId.AES_CMAC,
-    cipher: undefined,
-    clientGuid: new Uint8Array(16),
-    clientCapabilities: 0,
-    clientSecurityMode: 1,
-    clientDialects: [0x300],
-    serverCapabilities: 0,
-    serverSecurityMode: 3,
-  };
-  const header: Smb2Header = {
-    creditCharge: 1,
-    status: 0,
+beforeAll(() => {
+  ctx = handlerContext({
+    tree: diskTree(share.backend, undefined, { share: 's' }),
     command: Command.CHANGE_NOTIFY,
-    credits: 1,
-    flags: 0,
-    nextCommand: 0,
-    messageId: 1n,
-    treeId: 1,
-    sessionId: 1n,
-    signature: new Uint8Array(16),
-  };
-  const server = {
-    options: { keytab: [], shares: [], maxIoSize: 65536 },
-    serverGuid: new Uint8Array(16),
-  } as unknown as ServerContext;
-  ctx = { server, negotiated, header, session, tree, relatedFileId: undefined, disconnect: () => {} };
-});
-
-afterAll(async () => {
-  await backend?.dispose();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    serverOptions: { maxIoSize: 65536 },
+  });
 });
 
 async function create(
   name: string,
   opts: { directory?: boolean; deleteOnClose?: boolean } = {},
 ): Promise<FileId> {
-  const a = await handleCreate(ctx, {
-    requestedOplockLevel: 0,
-    impersonationLevel: 2,
-    desiredAccess: AccessMask.GENERIC_READ | AccessMask.GENERIC_WRITE | AccessMask.DELETE,
-    fileAttributes: 0,
-    shareAccess: ShareAccess.READ | ShareAccess.WRITE | ShareAccess.DELETE,
-    createDisposition: CreateDisposition.OPEN_IF,
-    createOptions:
-      (opts.directory ? CreateOptions.DIRECTORY_FILE : 0) |
-      (opts.deleteOnClose ? CreateOptions.DELETE_ON_CLOSE : 0),
-    name,
-    createContexts: [],
-  });
+  const a = await handleCreate(
+    ctx,
+    createRequestFor(name, {
+      desiredAccess: AccessMask.GENERIC_READ | AccessMask.GENERIC_WRITE | AccessMask.DELETE,
+      createOptions:
+        (opts.directory ? CreateOptions.DIRECTORY_FILE : 0) |
+        (opts.deleteOnClose ? CreateOptions.DELETE_ON_CLOSE : 0),
+    }),
+  );
   expect(a.status).toBe(NtStatus.SUCCESS);
   return (a.body as CreateResponse).fileId;
 }
@@ -114,7 +68,7 @@ const changes = (a: Answer | undefined) => (a?.body as ChangeNotifyResponse | un
 
 describe('CHANGE_NOTIFY', () => {
   it('refuses files and buffers above MaxTransactSize', async () => {
-    await mkdir(join(dir, 'refuse'));
+    await mkdir(join(share.dir, 'refuse'));
     const f = await create('refuse\\f.txt');
     await expect(notify(f)).rejects.toMatchObject({ status: NtStatus.INVALID_PARAMETER });
     const d = await create('refuse', { directory: true });
@@ -124,7 +78,7 @@ describe('CHANGE_NOTIFY', () => {
   });
 
   it('pends until a change; changes between requests are queued and answered at once', async () => {
-    await mkdir(join(dir, 'w'));
+    await mkdir(join(share.dir, 'w'));
     const d = await create('w', { directory: true });
     const first = await notify(d);
     expect(first.status).toBe(NtStatus.PENDING);
@@ -147,7 +101,7 @@ describe('CHANGE_NOTIFY', () => {
   });
 
   it('WATCH_TREE reports changes below, with their relative path', async () => {
-    await mkdir(join(dir, 'tree', 'sub'), { recursive: true });
+    await mkdir(join(share.dir, 'tree', 'sub'), { recursive: true });
     const d = await create('tree', { directory: true });
     const waiting = await notify(d, 4096, true);
     await close(await create('tree\\sub\\x.txt'));
@@ -158,7 +112,7 @@ describe('CHANGE_NOTIFY', () => {
   });
 
   it('answers NOTIFY_ENUM_DIR when the changes do not fit, the first buffer bounding later ones', async () => {
-    await mkdir(join(dir, 'small'));
+    await mkdir(join(share.dir, 'small'));
     const d = await create('small', { directory: true });
     const tiny = await notify(d, 1);
     await close(await create('small\\a.txt'));
@@ -170,7 +124,7 @@ describe('CHANGE_NOTIFY', () => {
   });
 
   it('too many queued changes overflow to NOTIFY_ENUM_DIR', async () => {
-    await mkdir(join(dir, 'many'));
+    await mkdir(join(share.dir, 'many'));
     const d = await create('many', { directory: true });
     const w = await notify(d, 65536);
     await close(await create('many\\first.txt'));
@@ -185,7 +139,7 @@ describe('CHANGE_NOTIFY', () => {
   }, 30_000);
 
   it('ends with CANCELLED, NOTIFY_CLEANUP on teardown and close, DELETE_PENDING on deletion', async () => {
-    await mkdir(join(dir, 'end'));
+    await mkdir(join(share.dir, 'end'));
     const d = await create('end', { directory: true });
     const cancelled = await notify(d);
     cancelled.async?.cancel();

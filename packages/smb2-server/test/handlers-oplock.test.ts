@@ -1,14 +1,3 @@
-/**
- * Oplocks through the handlers (MS-SMB2 §3.3.5.9 oplock acquisition, §3.3.4.6 break
- * notifications, §3.3.5.22.1 acknowledgments; MS-FSA §2.1.5.17): two hand-made sessions on
- * one LocalDirectoryBackend, each recording the breaks "sent" to it. A conflicting CREATE
- * goes async until the holder acknowledges, closes or the break times out; writes, locks and
- * size changes break LEVEL_II oplocks to NONE; stat opens break nothing; the acknowledgment's
- * errors. Also the CREATE of a name climbing above the root (STATUS_OBJECT_PATH_SYNTAX_BAD).
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { SpnegoAcceptor } from '@postntlm/gssapi-spnego';
 import {
   AccessMask,
@@ -16,7 +5,6 @@ import {
   CreateDisposition,
   type CreateRequest,
   type CreateResponse,
-  Dialect,
   FileInformationClass as F,
   type FileId,
   fileEndOfFileInformation,
@@ -26,18 +14,13 @@ import {
   NtStatus,
   type OplockBreak,
   OplockLevel,
-  ShareAccess,
-  SigningAlgorithmId,
-  type Smb2Header,
 } from '@postntlm/smb2-protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalDirectoryBackend } from '../src/backend/index.js';
+import { describe, expect, it } from 'vitest';
 import { climbsAboveRoot } from '../src/backend/names.js';
 import { DEFAULT_LIMITS } from '../src/core/limits.js';
 import { cachingOf, levelOf } from '../src/core/oplock.js';
 import type { ShareOptions } from '../src/core/options.js';
-import type { ServerContext } from '../src/core/server-context.js';
-import { type Negotiated, Session, type Tree } from '../src/core/session.js';
+import { Session } from '../src/core/session.js';
 import { handleClose } from '../src/handlers/close.js';
 import { type Answer, fail, type HandlerContext, statusOf } from '../src/handlers/common.js';
 import { handleCreate } from '../src/handlers/create.js';
@@ -45,79 +28,35 @@ import { handleLock } from '../src/handlers/lock.js';
 import { handleOplockBreak } from '../src/handlers/oplock-break.js';
 import { handleSetInfo } from '../src/handlers/set-info.js';
 import { handleWrite } from '../src/handlers/write.js';
+import { createRequestFor } from './support/create-request.js';
+import { diskTree, handlerContext, negotiatedAs, temporaryShare } from './support/handler-fixture.js';
 
-let dir: string;
-let backend: LocalDirectoryBackend;
+const share = temporaryShare('smb2-oplock-');
 
-const negotiated: Negotiated = {
-  dialect: Dialect.SMB_3_0,
-  signing: SigningAlgorithmId.AES_CMAC,
-  cipher: undefined,
+const negotiated = negotiatedAs({
   clientGuid: new Uint8Array(16).fill(9),
   clientCapabilities: 0x7f,
-  clientSecurityMode: 1,
-  clientDialects: [0x300],
   serverCapabilities: 4,
-  serverSecurityMode: 3,
-};
+});
 
 /** One client: a session with a tree on the share, and the breaks sent to it. */
 function client(id: bigint, oplockBreakTimeoutMs = 5_000) {
-  const session = new Session(id, {} as SpnegoAcceptor, undefined);
-  const share: ShareOptions = { name: 'share', path: dir };
-  const tree: Tree = {
-    id: 1,
-    share: 'share',
-    ipc: false,
-    encrypt: false,
-    options: share,
-    backend,
-    maximalAccess: 0x001f01ff,
-  };
-  session.trees.set(1, tree);
-  const header: Smb2Header = {
-    creditCharge: 1,
-    status: 0,
-    command: Command.CREATE,
-    credits: 1,
-    flags: 0,
-    nextCommand: 0,
-    messageId: 1n,
-    treeId: 1,
-    sessionId: id,
-    signature: new Uint8Array(16),
-  };
-  const server = {
-    options: { keytab: [], shares: [share] },
-    serverGuid: new Uint8Array(16),
-    limits: { ...DEFAULT_LIMITS, oplockBreakTimeoutMs },
-  } as unknown as ServerContext;
+  const options: ShareOptions = { name: 'share', path: share.dir };
   const breaks: OplockBreak[] = [];
-  const ctx: HandlerContext = {
-    server,
+  const ctx = handlerContext({
+    tree: diskTree(share.backend, options),
+    command: Command.CREATE,
+    session: new Session(id, {} as SpnegoAcceptor, undefined),
     negotiated,
-    header,
-    session,
-    tree,
-    relatedFileId: undefined,
-    disconnect: () => {},
+    serverOptions: { shares: [options] },
+    server: { limits: { ...DEFAULT_LIMITS, oplockBreakTimeoutMs } },
     sendOplockBreak: (open, level) => breaks.push({ fileId: open.fileId, oplockLevel: level }),
-  };
+  });
   return { ctx, breaks };
 }
 
-const createReq = (name: string, over: Partial<CreateRequest> = {}): CreateRequest => ({
-  requestedOplockLevel: OplockLevel.BATCH,
-  impersonationLevel: 2,
-  desiredAccess: AccessMask.GENERIC_READ | AccessMask.GENERIC_WRITE,
-  fileAttributes: 0,
-  shareAccess: ShareAccess.READ | ShareAccess.WRITE | ShareAccess.DELETE,
-  createDisposition: CreateDisposition.OPEN_IF,
-  createOptions: 0,
-  name,
-  createContexts: [],
-  ...over,
-});
+const createReq = (name: string, over: Partial<CreateRequest> = {}): CreateRequest =>
+  createRequestFor(name, { requestedOplockLevel: OplockLevel.BATCH, ...over });
 
 const created = (a: Answer) => {
   expect(a.status).toBe(NtStatus.SUCCESS);
@@ -147,16 +86,6 @@ function final(a: Answer): Promise<Answer> {
 }
 /** Lets pending promise chains (a close's backend work) run. */
 const settle = () => new Promise((r) => setTimeout(r, 20));
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'smb2-oplock-'));
-  backend = await LocalDirectoryBackend.open(dir);
-});
-
-afterAll(async () => {
-  await backend?.dispose();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
 
 describe('oplock acquisition', () => {
   it('grants BATCH to the only open; a second open waits for the break to LEVEL_II and gets LEVEL_II', async () => {

@@ -6,7 +6,6 @@
  * FSCTL_PIPE_WAIT, file commands on a pipe, CLOSE.
  */
 import { readFileSync } from 'node:fs';
-import type { SpnegoAcceptor } from '@postntlm/gssapi-spnego';
 import {
   AccessMask,
   Command,
@@ -25,13 +24,10 @@ import {
   type QueryInfoResponse,
   type ReadResponse,
   ShareAccess,
-  SigningAlgorithmId,
-  type Smb2Header,
   type WriteResponse,
 } from '@postntlm/smb2-protocol';
 import { describe, expect, it } from 'vitest';
-import type { ServerContext } from '../src/core/server-context.js';
-import { type Negotiated, Session, type Tree } from '../src/core/session.js';
+import type { Tree } from '../src/core/session.js';
 import { handleClose } from '../src/handlers/close.js';
 import { type Answer, fail, type HandlerContext, statusOf } from '../src/handlers/common.js';
 import { handleCreate } from '../src/handlers/create.js';
@@ -42,6 +38,8 @@ import { handleQueryInfo } from '../src/handlers/query-info.js';
 import { handleRead } from '../src/handlers/read.js';
 import { handleWrite } from '../src/handlers/write.js';
 import { decodePdu, decodeShareEnumResponse, PTYPE, STYPE_DISKTREE, STYPE_IPC } from '../src/rpc/index.js';
+import { createRequestFor } from './support/create-request.js';
+import { FULL_ACCESS, handlerContext, negotiatedAs } from './support/handler-fixture.js';
 
 const fixture = (name: string) =>
   new Uint8Array(
@@ -53,69 +51,27 @@ const fixture = (name: string) =>
 const BIND = fixture('bind');
 const SHARE_ENUM = fixture('share-enum-request');
 
-const negotiated: Negotiated = {
-  dialect: Dialect.SMB_3_1_1,
-  signing: SigningAlgorithmId.AES_CMAC,
-  cipher: undefined,
-  clientGuid: new Uint8Array(16),
-  clientCapabilities: 0,
-  clientSecurityMode: 1,
-  clientDialects: [0x311],
-  serverCapabilities: 4,
-  serverSecurityMode: 3,
-};
+const negotiated = negotiatedAs({ dialect: Dialect.SMB_3_1_1, serverCapabilities: 4 });
 
 function context(shares = [{ name: 'docs', path: '/nonexistent', remark: 'Documents' }, { name: 'bare' }]) {
-  const session = new Session(1n, {} as SpnegoAcceptor, undefined);
   const tree: Tree = {
     id: 5,
     share: 'IPC$',
     ipc: true,
     encrypt: false,
-    maximalAccess: 0x001f01ff,
+    maximalAccess: FULL_ACCESS,
     host: 'files.test',
   };
-  session.trees.set(5, tree);
-  const header: Smb2Header = {
-    creditCharge: 1,
-    status: 0,
-    command: Command.CREATE,
-    credits: 1,
-    flags: 0,
-    nextCommand: 0,
-    messageId: 1n,
-    treeId: 5,
-    sessionId: 1n,
-    signature: new Uint8Array(16),
-  };
-  const server = {
-    options: { keytab: [], shares },
-    serverGuid: new Uint8Array(16),
-  } as unknown as ServerContext;
-  const ctx: HandlerContext = {
-    server,
-    negotiated,
-    header,
-    session,
-    tree,
-    relatedFileId: undefined,
-    disconnect: () => {},
-  };
-  return ctx;
+  return handlerContext({ tree, command: Command.CREATE, negotiated, serverOptions: { shares } });
 }
 
-const createReq = (name: string, over: Partial<CreateRequest> = {}): CreateRequest => ({
-  requestedOplockLevel: 0,
-  impersonationLevel: 2,
-  desiredAccess: AccessMask.FILE_READ_DATA | AccessMask.FILE_WRITE_DATA | AccessMask.FILE_READ_ATTRIBUTES,
-  fileAttributes: 0,
-  shareAccess: ShareAccess.READ | ShareAccess.WRITE,
-  createDisposition: CreateDisposition.OPEN,
-  createOptions: 0,
-  name,
-  createContexts: [],
-  ...over,
-});
+const createReq = (name: string, over: Partial<CreateRequest> = {}): CreateRequest =>
+  createRequestFor(name, {
+    desiredAccess: AccessMask.FILE_READ_DATA | AccessMask.FILE_WRITE_DATA | AccessMask.FILE_READ_ATTRIBUTES,
+    shareAccess: ShareAccess.READ | ShareAccess.WRITE,
+    createDisposition: CreateDisposition.OPEN,
+    ...over,
+  });
 
 const body = <T>(a: Answer) => a.body as T;
 

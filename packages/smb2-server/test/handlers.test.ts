@@ -4,10 +4,8 @@
  * limits and END_OF_FILE, QUERY_DIRECTORY buffer handling and scan state, QUERY_INFO buffer
  * rules and the security descriptor, SET_INFO, LOCK, IOCTL and related-compound FileIds.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SpnegoAcceptor } from '@postntlm/gssapi-spnego';
 import {
   AccessMask,
   ANY_FILE_ID,
@@ -35,17 +33,11 @@ import {
   QueryDirectoryFlags,
   type QueryInfoResponse,
   SecurityInformation,
-  ShareAccess,
-  SigningAlgorithmId,
-  type Smb2Header,
   validateNegotiateInfoRequest,
   validateNegotiateInfoResponse,
 } from '@postntlm/smb2-protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalDirectoryBackend } from '../src/backend/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ShareOptions } from '../src/core/options.js';
-import type { ServerContext } from '../src/core/server-context.js';
-import { type Negotiated, Session, type Tree } from '../src/core/session.js';
 import { handleClose } from '../src/handlers/close.js';
 import { type Answer, type HandlerContext, lookupOpen } from '../src/handlers/common.js';
 import { handleCreate } from '../src/handlers/create.js';
@@ -56,92 +48,63 @@ import { handleQueryInfo } from '../src/handlers/query-info.js';
 import { handleRead } from '../src/handlers/read.js';
 import { handleSetInfo } from '../src/handlers/set-info.js';
 import { handleWrite } from '../src/handlers/write.js';
+import { createRequestFor } from './support/create-request.js';
+import {
+  diskTree,
+  FULL_ACCESS,
+  handlerContext,
+  negotiatedAs,
+  temporaryShare,
+} from './support/handler-fixture.js';
 
-let dir: string;
-let backend: LocalDirectoryBackend;
+const share = temporaryShare('smb2-handlers-');
 const serverGuid = new Uint8Array(16).fill(7);
 const clientGuid = new Uint8Array(16).fill(9);
 
-const negotiated: Negotiated = {
-  dialect: Dialect.SMB_3_0,
-  signing: SigningAlgorithmId.AES_CMAC,
-  cipher: undefined,
+const negotiated = negotiatedAs({
   clientGuid,
   clientCapabilities: 0x7f,
-  clientSecurityMode: 1,
   clientDialects: [0x202, 0x210, 0x300],
   serverCapabilities: 4,
-  serverSecurityMode: 3,
-};
+});
 
 function context(opts: { readOnly?: boolean; creditCharge?: number; related?: FileId } = {}) {
-  const session = new Session(1n, {} as SpnegoAcceptor, undefined);
-  const share: ShareOptions = { name: 'share', path: dir, ...(opts.readOnly ? { readOnly: true } : {}) };
-  const tree: Tree = {
-    id: 1,
-    share: 'share',
-    ipc: false,
-    encrypt: false,
-    options: share,
-    backend,
-    maximalAccess: opts.readOnly ? 0x001200a9 : 0x001f01ff,
+  const options: ShareOptions = {
+    name: 'share',
+    path: share.dir,
+    ...(opts.readOnly ? { readOnly: true } : {}),
   };
-  session.trees.set(1, tree);
   let disconnected = false;
-  const header: Smb2Header = {
-    creditCharge: opts.creditCharge ?? 1,
-    status: 0,
+  const ctx = handlerContext({
+    tree: diskTree(share.backend, options, { maximalAccess: opts.readOnly ? 0x001200a9 : FULL_ACCESS }),
     command: Command.READ,
-    credits: 1,
-    flags: 0,
-    nextCommand: 0,
-    messageId: 1n,
-    treeId: 1,
-    sessionId: 1n,
-    signature: new Uint8Array(16),
-  };
-  const server = { options: { keytab: [], shares: [share] }, serverGuid } as unknown as ServerContext;
-  const ctx: HandlerContext & { readonly disconnected: boolean } = {
-    server,
     negotiated,
-    header,
-    session,
-    tree,
+    header: { creditCharge: opts.creditCharge ?? 1 },
+    serverOptions: { shares: [options] },
+    server: { serverGuid },
     relatedFileId: opts.related,
     disconnect: () => {
       disconnected = true;
     },
+  });
+  return {
+    ...ctx,
     get disconnected() {
       return disconnected;
     },
   };
-  return ctx;
 }
 
-const createReq = (name: string, over: Partial<CreateRequest> = {}): CreateRequest => ({
-  requestedOplockLevel: 0,
-  impersonationLevel: 2,
-  desiredAccess: AccessMask.GENERIC_READ | AccessMask.GENERIC_WRITE | AccessMask.DELETE,
-  fileAttributes: 0,
-  shareAccess: ShareAccess.READ | ShareAccess.WRITE | ShareAccess.DELETE,
-  createDisposition: CreateDisposition.OPEN_IF,
-  createOptions: 0,
-  name,
-  createContexts: [],
-  ...over,
-});
+const createReq = (name: string, over: Partial<CreateRequest> = {}): CreateRequest =>
+  createRequestFor(name, {
+    desiredAccess: AccessMask.GENERIC_READ | AccessMask.GENERIC_WRITE | AccessMask.DELETE,
+    ...over,
+  });
 
 const body = <T>(a: Answer) => a.body as T;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'smb2-handlers-'));
-  for (const n of ['a.txt', 'b.txt', 'c.txt']) await writeFile(join(dir, n), `content of ${n}`);
-  backend = await LocalDirectoryBackend.open(dir);
-});
-
-afterAll(async () => {
-  await backend?.dispose();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  for (const n of ['a.txt', 'b.txt', 'c.txt']) await writeFile(join(share.dir, n), `content of ${n}`);
 });
 
 describe('CREATE', () => {
@@ -362,7 +325,7 @@ describe('QUERY_INFO, SET_INFO', () => {
         )
       ).status,
     ).toBe(NtStatus.SUCCESS);
-    expect(await readFile(join(dir, 'renamed.txt'), 'utf8')).toBe('');
+    expect(await readFile(join(share.dir, 'renamed.txt'), 'utf8')).toBe('');
     expect((await si(F.FileEndOfFileInformation, new Uint8Array([3, 0, 0, 0, 0, 0, 0, 0]))).status).toBe(
       NtStatus.SUCCESS,
     );
@@ -374,7 +337,7 @@ describe('QUERY_INFO, SET_INFO', () => {
       NtStatus.INFO_LENGTH_MISMATCH,
     );
     await handleClose(ctx, { flags: 0, fileId });
-    await expect(readFile(join(dir, 'renamed.txt'))).rejects.toThrow();
+    await expect(readFile(join(share.dir, 'renamed.txt'))).rejects.toThrow();
   });
 });
 
