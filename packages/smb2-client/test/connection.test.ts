@@ -66,6 +66,20 @@ describe('SmbConnection', () => {
     expect((await b).header.messageId).toBe(1n);
   });
 
+  it('over a framed transport, takes each delivered chunk as one whole frame body', async () => {
+    // What connectTcp's in-place reads hand over: frames already cut, the Direct TCP header off.
+    const t = Object.assign(new FakeTransport(), { framed: true });
+    const c = new SmbConnection(t, { timeoutMs: 0 });
+    c.credits.grant(9, 0);
+    const a = c.send(echo);
+    const b = c.send(echo);
+    await t.written(2);
+    t.events?.data(answer(t, 1));
+    t.events?.data(answer(t, 0));
+    expect((await a).header.messageId).toBe(0n);
+    expect((await b).header.messageId).toBe(1n);
+  });
+
   it('an interim STATUS_PENDING grants credits and the final response settles the request', async () => {
     const { t, c } = setup();
     const p = c.send(echo);

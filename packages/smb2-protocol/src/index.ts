@@ -81,6 +81,7 @@ export {
   verifySignature,
 } from './crypto/index.js';
 export * from './flags.js';
+export { DirectTcpFrameReader } from './frame-reader.js';
 export {
   DirectTcpFramer,
   type DirectTcpFramerOptions,

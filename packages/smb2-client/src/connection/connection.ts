@@ -32,6 +32,10 @@ import {
   splitCompound,
 } from '@postntlm/smb2-protocol';
 import { abortReason, SmbConnectionError, SmbError, SmbIntegrityError, SmbProtocolError } from '../errors.js';
+
+/** Largest frame accepted by default: an 8 MiB READ or WRITE and its headers. */
+const DEFAULT_MAX_FRAME = 8 * 1024 * 1024 + 64 * 1024;
+
 import { type CreditGrant, CreditWindow } from './credits.js';
 import { checkResponse, protect } from './protection.js';
 import type { Transport } from './transport.js';
@@ -127,6 +131,7 @@ export class SmbConnection {
   readonly credits: CreditWindow;
   readonly #transport: Transport;
   readonly #framer: DirectTcpFramer;
+  readonly #maxFrame: number;
   readonly #pending = new Map<bigint, Pending>();
   readonly #sessions = new Map<bigint, SessionSecurity>();
   readonly #timeoutMs: number;
@@ -139,8 +144,9 @@ export class SmbConnection {
     this.#transport = transport;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
     this.credits = new CreditWindow(options.creditTarget);
+    this.#maxFrame = options.maxFrame ?? DEFAULT_MAX_FRAME;
     this.#framer = new DirectTcpFramer(
-      options.maxFrame ?? 8 * 1024 * 1024 + 64 * 1024,
+      this.#maxFrame,
       transport.allocate === undefined ? {} : { allocate: transport.allocate },
     );
     transport.attach({
@@ -394,6 +400,13 @@ export class SmbConnection {
   #onData(chunk: Uint8Array): void {
     if (this.#closed !== undefined) return;
     try {
+      // A framed transport hands over whole frames, read in place: no copy to gather them.
+      if (this.#transport.framed === true) {
+        if (chunk.length > this.#maxFrame)
+          throw new SmbProtocolError(`frame of ${chunk.length} bytes exceeds ${this.#maxFrame}`);
+        this.#onFrame(chunk);
+        return;
+      }
       this.#framer.push(chunk);
       for (let frame = this.#framer.next(); frame !== undefined; frame = this.#framer.next()) {
         this.#onFrame(frame);

@@ -4,7 +4,8 @@
  * in-memory pair, Node gets a TCP socket (`connectTcp`).
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { abortReason, SmbConnectionError } from '../errors.js';
+import { DirectTcpFrameReader } from '@postntlm/smb2-protocol';
+import { abortReason, SmbConnectionError, SmbProtocolError } from '../errors.js';
 
 export interface TransportEvents {
   /** Bytes arrived (any split: the connection reassembles frames). */
@@ -25,6 +26,8 @@ export interface Transport {
    * Uint8Array). Node's transport skips the zero-filling: every byte is overwritten.
    */
   readonly allocate?: (n: number) => Uint8Array;
+  /** `data` delivers whole frame bodies, the Direct TCP header (§2.1) taken off: no framing left to do. */
+  readonly framed?: boolean;
 }
 
 export interface TcpOptions {
@@ -36,8 +39,25 @@ export interface TcpOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Memory a received frame overwrites entirely: skip the zero-filling. */
+const allocateUnfilled = (n: number): Uint8Array => {
+  const b = Buffer.allocUnsafeSlow(n);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+};
+
+/** Frames read in place (`onread` of a socket made by `connectTcp`), passed on once attached. */
+interface InPlaceReads {
+  readonly reader: DirectTcpFrameReader;
+  sink: ((frame: Uint8Array) => void) | undefined;
+  readonly early: Uint8Array[];
+}
+
 /** A TCP transport from a connected socket. */
 export function socketTransport(socket: Socket): Transport {
+  return tcpTransport(socket, undefined);
+}
+
+function tcpTransport(socket: Socket, inPlace: InPlaceReads | undefined): Transport {
   let events: TransportEvents | undefined;
   let closed = false;
   const end = (error?: Error): void => {
@@ -46,15 +66,23 @@ export function socketTransport(socket: Socket): Transport {
     events?.close(error);
   };
   return {
-    allocate: (n) => {
-      const b = Buffer.allocUnsafeSlow(n);
-      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-    },
+    allocate: allocateUnfilled,
+    framed: inPlace !== undefined,
     attach(e) {
       events = e;
-      socket.on('data', (b: Buffer) => e.data(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
+      if (inPlace === undefined)
+        socket.on('data', (b: Buffer) => e.data(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
+      else {
+        inPlace.sink = (frame) => e.data(frame);
+        for (const frame of inPlace.early.splice(0)) e.data(frame);
+      }
       socket.on('error', (err) =>
-        end(new SmbConnectionError(`connection failed: ${err.message}`, { cause: err })),
+        // A stream the frame reader refused ends with its SmbProtocolError, as the framer's would.
+        end(
+          err instanceof SmbProtocolError
+            ? err
+            : new SmbConnectionError(`connection failed: ${err.message}`, { cause: err }),
+        ),
       );
       socket.on('close', () => end(new SmbConnectionError('connection closed by the server')));
       if (socket.destroyed) end(new SmbConnectionError('connection closed'));
@@ -84,7 +112,39 @@ export function connectTcp(options: TcpOptions): Promise<Transport> {
       reject(abortReason(signal));
       return;
     }
-    const socket = netConnect({ host, port, noDelay: true });
+    // Reads land where `reader` says: large frames (READ responses) straight in their own buffer.
+    const inPlace: InPlaceReads = {
+      reader: new DirectTcpFrameReader(undefined, allocateUnfilled),
+      sink: undefined,
+      early: [],
+    };
+    const socket = netConnect({
+      host,
+      port,
+      noDelay: true,
+      onread: {
+        buffer: () => inPlace.reader.buffer(),
+        callback: (n) => {
+          let frames: Uint8Array[];
+          try {
+            frames = inPlace.reader.filled(n);
+          } catch (e) {
+            // A stream we cannot frame is unusable (§3.2.5.1): drop the connection.
+            socket.destroy(
+              e instanceof SmbProtocolError
+                ? e
+                : new SmbProtocolError(`bad frame from the server: ${(e as Error).message}`, { cause: e }),
+            );
+            return false;
+          }
+          for (const frame of frames) {
+            if (inPlace.sink === undefined) inPlace.early.push(frame);
+            else inPlace.sink(frame);
+          }
+          return true;
+        },
+      },
+    });
     const fail = (error: unknown): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -104,7 +164,7 @@ export function connectTcp(options: TcpOptions): Promise<Transport> {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners('error');
-      resolve(socketTransport(socket));
+      resolve(tcpTransport(socket, inPlace));
     });
   });
 }

@@ -49,7 +49,8 @@ export function createReadStream(tree: Opener, path: string, options: ReadStream
   const fill = (): void => {
     while (ahead.length < depth && next < end) {
       const n = Math.min(chunk, end - next);
-      const p = (handle as SmbFileHandle).read(next, n, sig(options.signal));
+      // One READ per stream chunk: readRange would otherwise split it with its own default.
+      const p = (handle as SmbFileHandle).read(next, n, { chunkSize: n, ...sig(options.signal) });
       p.catch(() => undefined);
       ahead.push(p);
       next += n;
@@ -109,15 +110,18 @@ export function createWriteStream(tree: Opener, path: string, options: WriteStre
   const start = (data: Uint8Array): void => {
     const at = position;
     position += data.length;
-    const p = (handle as SmbFileHandle).write(data, at, sig(options.signal)).then(
-      () => {
-        inflight.delete(p);
-      },
-      (e: unknown) => {
-        inflight.delete(p);
-        failure ??= e as Error;
-      },
-    );
+    // One WRITE per stream chunk (capped by MaxWriteSize), as reads do.
+    const p = (handle as SmbFileHandle)
+      .write(data, at, { chunkSize: data.length, ...sig(options.signal) })
+      .then(
+        () => {
+          inflight.delete(p);
+        },
+        (e: unknown) => {
+          inflight.delete(p);
+          failure ??= e as Error;
+        },
+      );
     inflight.add(p);
   };
   const room = async (limit: number): Promise<void> => {
