@@ -7,7 +7,8 @@
  * Samba's `fstype = NTFS` does): Windows clients and applications enable features and pick
  * code paths by that name (some refuse unknown names), while the capability bits stay
  * honest — FILE_CASE_SENSITIVE_SEARCH | FILE_CASE_PRESERVED_NAMES | FILE_UNICODE_ON_DISK,
- * with no named streams, ACLs, sparse files or reparse points. Pass `fileSystemName` to
+ * with no named streams, ACLs, sparse files or reparse points (shares wrap this backend in
+ * `SparseFileBackend`, which adds sparse files and FILE_SUPPORTS_SPARSE_FILES). Pass `fileSystemName` to
  * report something else (for instance "POSIX" for clients that should not assume NTFS).
  */
 import { type BigIntStats, constants as C } from 'node:fs';

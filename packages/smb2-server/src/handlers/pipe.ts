@@ -1,5 +1,5 @@
 /**
- * Named pipes on IPC$ (MS-SMB2 §3.3.5.9, §3.3.5.10, §3.3.5.12, §3.3.5.13, §3.3.5.15.4,
+ * Named pipes on IPC$ (MS-SMB2 §3.3.5.9, §3.3.5.10, §3.3.5.12, §3.3.5.13, §3.3.5.15.3,
  * §3.3.5.20): one pipe, `srvsvc` (also `\srvsvc`, any case), served by the DCE/RPC layer's
  * `SrvsvcPipe` in message mode — NetrShareEnum lists the configured shares (STYPE_DISKTREE,
  * their remarks) and IPC$ (STYPE_IPC); other names are STATUS_OBJECT_NAME_NOT_FOUND.
@@ -183,7 +183,7 @@ export function pipeFlush(ctx: HandlerContext, fileId: { persistent: bigint; vol
 }
 
 /**
- * The pipe FSCTLs (§3.3.5.15): PIPE_TRANSCEIVE (§3.3.5.15.4) on an open; PIPE_WAIT on the
+ * The pipe FSCTLs (§3.3.5.15): PIPE_TRANSCEIVE (§3.3.5.15.3) on an open; PIPE_WAIT on the
  * tree (SUCCESS for a served pipe: one is always available, OBJECT_NAME_NOT_FOUND otherwise);
  * PIPE_PEEK → STATUS_NOT_SUPPORTED.
  */

@@ -44,9 +44,13 @@ const { createSmbServer } = await import(
 const which = process.argv[2] ?? 'both';
 const OUT = resolve(process.argv[3] ?? join(tmpdir(), `smb2-torture-${Date.now()}`));
 
-function run(cmd, args, { env = {}, input, quiet = true } = {}) {
+function run(cmd, args, { env = {}, input, quiet = true, cwd } = {}) {
   return new Promise((res) => {
-    const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(cmd, args, {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(cwd === undefined ? {} : { cwd }),
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => {
@@ -99,8 +103,10 @@ async function tortureSuite(side, suite, unc, port, ccache, env) {
   const cc = join(dir, 'ccache');
   await copyFile(ccache, cc);
   const t0 = Date.now();
+  // smbtorture leaves an smbtortureXXXXXX directory in its working directory: the suite's own.
   const r = await run('bash', [torture, unc, String(port), dir, suite], {
     env: { ...env, KRB5CCNAME: `FILE:${cc}`, SUITE_TIMEOUT },
+    cwd: dir,
   });
   const row = (await readRow(join(dir, 'summary.tsv'))) ?? {
     suite,
