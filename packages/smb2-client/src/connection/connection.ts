@@ -36,6 +36,7 @@ import { abortReason, SmbConnectionError, SmbError, SmbIntegrityError, SmbProtoc
 /** Largest frame accepted by default: an 8 MiB READ or WRITE and its headers. */
 const DEFAULT_MAX_FRAME = 8 * 1024 * 1024 + 64 * 1024;
 
+import { concatBytes } from '../bytes.js';
 import { type CreditGrant, CreditWindow } from './credits.js';
 import { checkResponse, protect } from './protection.js';
 import type { Transport } from './transport.js';
@@ -265,14 +266,14 @@ export class SmbConnection {
       parts = messages[0] as Uint8Array[];
       if (sign) parts = protect(parts, security, sessionId, { sign, encrypt: false });
     } else {
-      const joined = joinCompound(messages.map((m) => concat(m)));
+      const joined = joinCompound(messages.map((m) => concatBytes(m)));
       // Each message is signed over itself and its padding (§3.2.4.1.1), after NextCommand is set.
       if (sign)
         for (const span of splitCompound(joined))
           protect([joined.subarray(span.start, span.end)], security, sessionId, { sign, encrypt: false });
       parts = [joined];
     }
-    for (const s of specs) if (s.onSent !== undefined) s.onSent(concat(parts));
+    for (const s of specs) if (s.onSent !== undefined) s.onSent(concatBytes(parts));
     if (encrypt) parts = protect(parts, security, sessionId, { sign: false, encrypt });
     this.#write(parts);
     return promises;
@@ -495,17 +496,4 @@ export class SmbConnection {
     this.#pending.clear();
     for (const l of this.#closeListeners.splice(0)) l(error);
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

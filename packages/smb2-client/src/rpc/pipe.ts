@@ -23,6 +23,7 @@ import {
   RpcError,
   type RpcSyntaxId,
 } from '@postntlm/smb2-protocol';
+import { concatBytes } from '../bytes.js';
 import { callOnTree, type TreeContext } from '../tree/context.js';
 import { readChunk } from '../tree/io.js';
 import { closeFile, openPath } from '../tree/open.js';
@@ -98,7 +99,7 @@ export class RpcPipeClient {
         // The fragment continues in the pipe: read more of it.
         const more = await readChunk(this.tree, this.fileId, 0, MAX_OUTPUT, signal);
         if (more.length === 0) throw new RpcError('truncated', 'the pipe ended inside a response fragment');
-        bytes = join([bytes, more]);
+        bytes = concatBytes([bytes, more]);
         continue;
       }
       const pdu = decodeRpcPdu(bytes.subarray(0, fragLength));
@@ -110,7 +111,7 @@ export class RpcPipeClient {
       total += pdu.stub.length;
       if (total > MAX_RESPONSE) throw new RpcError('overflow', 'response larger than 16 MiB');
       bytes = bytes.subarray(fragLength);
-      if ((pdu.header.flags & RPC_PFC.lastFrag) !== 0) return join(stubs);
+      if ((pdu.header.flags & RPC_PFC.lastFrag) !== 0) return concatBytes(stubs);
       if (bytes.length === 0) bytes = await readChunk(this.tree, this.fileId, 0, MAX_OUTPUT, signal);
     }
   }
@@ -142,17 +143,4 @@ export class RpcPipeClient {
     );
     return response.body.output;
   }
-}
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
