@@ -3,7 +3,8 @@
 #   MIT Kerberos 1.20 (krb5kdc, kadmin.local, kinit/klist/kvno/ktutil, gss-client/gss-server),
 #   Samba 4.17 (smbd, smbclient, smbtorture), impacket, python3-gssapi, tshark,
 #   and MIT's headers plus a C compiler (libkrb5-dev, gcc, libc6-dev) for the krb5-crypto
-#   bench, which times libkrb5's own crypto next to ours.
+#   bench, which times libkrb5's own crypto next to ours; tmux (the postntlm-smb shell test
+#   types into it) and headless Chromium with a font (renders the --trace-svg diagram).
 #
 # Idempotent and non-interactive: a second run installs nothing and says so. Package
 # postinst scripts are not allowed to start daemons, and any distro daemon that is
@@ -31,6 +32,7 @@ packages=(
   tshark
   libkrb5-dev gcc libc6-dev
   procps iproute2
+  tmux chromium fonts-dejavu-core
 )
 
 missing=()
@@ -89,4 +91,4 @@ done
 
 echo "install-peers.sh: versions"
 dpkg-query -W -f='  ${Package} ${Version}\n' krb5-kdc krb5-user krb5-gss-samples libkrb5-dev samba \
-  smbclient samba-testsuite python3-impacket python3-gssapi tshark gcc 2>/dev/null
+  smbclient samba-testsuite python3-impacket python3-gssapi tshark gcc tmux chromium 2>/dev/null

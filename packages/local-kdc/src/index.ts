@@ -17,14 +17,19 @@ export {
   type RuntimeInfo,
   readConfig,
   readRuntime,
+  removeRuntime,
   type SetupOptions,
   type SetupResult,
   type StateConfig,
   setupState,
   statePaths,
   writeConfig,
+  writeRuntime,
 } from './admin/state.js';
 export { type FileAuditSink, fileAuditSink, stderrAuditSink } from './audit/sinks.js';
+export { type CliIo, defaultStateDir, processIo } from './cli/io.js';
+// The `lkdc` command as a function, for programs that embed its administration (postntlm-smbd).
+export { main as runLkdc } from './cli/main.js';
 export type {
   AuditAddress,
   AuditEvent,

@@ -21,6 +21,7 @@ import {
   spnegoInitiatorFor,
 } from './session/credentials.js';
 import { type EstablishedSession, logoff, reauthenticate, setupSession } from './session/session-setup.js';
+import type { SmbAuthTraceListener } from './session/trace.js';
 import type { TreeContext } from './tree/context.js';
 import { SmbTree } from './tree/tree.js';
 import { needsValidateNegotiate, treeConnect, validateNegotiate } from './tree/tree-connect.js';
@@ -47,6 +48,11 @@ export interface SmbClientOptions {
   /** Connect again for idempotent operations after the connection dropped (default true). */
   readonly reconnect?: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * Observes the authentication flow: one event per NEGOTIATE and SESSION_SETUP message,
+   * its security token classified (SPNEGO, IAKerb-proxied AS/TGS, AP-REQ/AP-REP).
+   */
+  readonly onAuthTrace?: SmbAuthTraceListener;
   /** Makes the transport instead of TCP (tests, proxies); called again to reconnect. */
   readonly transport?: () => Promise<Transport>;
 }
@@ -92,12 +98,14 @@ async function establish(options: SmbClientOptions): Promise<Link> {
       serverName: serverNameOf(options),
       ...(options.dialects === undefined ? {} : { dialects: options.dialects }),
       signal: options.signal,
+      onAuthTrace: options.onAuthTrace,
     });
     const initiator = spnegoInitiatorFor(resolved, options.auth, spn, policy);
     const session = await setupSession(connection, negotiated, initiator, {
       requireSigning: protection !== 'none',
       encrypt: protection === 'encrypt',
       signal: options.signal,
+      onAuthTrace: options.onAuthTrace,
     });
     return { connection, negotiated, session, validated: false };
   } catch (e) {

@@ -42,6 +42,12 @@ export { RpcPipeClient } from './rpc/pipe.js';
 export type { ShareEntry } from './rpc/srvsvc.js';
 export type { IakerbPolicy, SmbAuthOptions } from './session/credentials.js';
 export { type EstablishedSession, logoff, setupSession } from './session/session-setup.js';
+export {
+  describeAuthToken,
+  type SmbAuthTokenInfo,
+  type SmbAuthTraceEvent,
+  type SmbAuthTraceListener,
+} from './session/trace.js';
 export { SmbFileHandle } from './tree/file-handle.js';
 export { type IoOptions, runPipelined } from './tree/io.js';
 export { toSmbPath } from './tree/paths.js';

@@ -4,6 +4,7 @@
  * string-to-key (ktutil / libkrb5) for key comparisons. Install the peers with
  * `bash tooling/interop/install-peers.sh`.
  */
+export { type LoopbackCapture, startLoopbackCapture } from './capture.js';
 export { type LivePeer, registerLivePeer, unregisterLivePeer } from './cleanup.js';
 export { type Daemon, exitWithin, hasExited, spawnDaemon, waitForListen } from './daemon.js';
 export {
@@ -29,6 +30,7 @@ export {
 } from './mit-tools.js';
 export { INTEROP_DIR, MIT_KDC_SCRIPT, SAMBA_SCRIPT } from './paths.js';
 export { findFreePort, LOOPBACK } from './ports.js';
+export { type RunningServer, startPostntlmSmbd } from './postntlm-smbd.js';
 export {
   baseEnv,
   describeFailure,

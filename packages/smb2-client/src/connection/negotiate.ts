@@ -4,6 +4,7 @@
  * AES-CCM, AES-GMAC before AES-CMAC signing), then checks and records what the server chose.
  * The 3.1.1 preauth hash of the connection chains the request and the response.
  */
+
 import {
   CipherId,
   Dialect,
@@ -21,6 +22,7 @@ import {
   SigningAlgorithmId,
 } from '@postntlm/smb2-protocol';
 import { SmbProtocolError } from '../errors.js';
+import { emitAuthTrace, type SmbAuthTraceListener } from '../session/trace.js';
 import type { SmbConnection } from './connection.js';
 
 /** Every dialect this client speaks, newest first. */
@@ -48,6 +50,8 @@ export const OFFERED_SIGNING: readonly SigningAlgorithmId[] = [
 ];
 
 export interface NegotiateOptions {
+  /** Observes the NEGOTIATE request and response (authentication trace). */
+  readonly onAuthTrace?: SmbAuthTraceListener | undefined;
   /** Dialects to offer (default {@link ALL_DIALECTS}). */
   readonly dialects?: readonly number[];
   /** Ask the server to require signing (SecurityMode SIGNING_REQUIRED). */
@@ -162,10 +166,20 @@ export async function negotiate(connection: SmbConnection, options: NegotiateOpt
       body: request,
       responseCodec: negotiateResponse,
       signal: options.signal,
-      onSent: (bytes) => preauth?.update(bytes),
+      onSent: (bytes) => {
+        preauth?.update(bytes);
+        emitAuthTrace(options.onAuthTrace, { direction: 'send', command: 'NEGOTIATE', bytes: bytes.length });
+      },
     },
     'negotiate',
   );
+  emitAuthTrace(options.onAuthTrace, {
+    direction: 'receive',
+    command: 'NEGOTIATE',
+    bytes: response.raw.length,
+    status: response.status,
+    token: response.body.securityBuffer,
+  });
   if (response.body.dialectRevision === Dialect.SMB_3_1_1) preauth?.update(response.raw);
   const negotiated = acceptNegotiateResponse(request, response.body, preauth);
   connection.dialect = negotiated.dialect;

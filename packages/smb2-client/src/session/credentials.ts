@@ -126,6 +126,21 @@ export async function resolveCredentials(
   }
   if (policy === 'always')
     return { serviceTicket: undefined, tgt, kdcReachable: false, client, asCredentials };
+  // `alice` with no realm anywhere (no auth.realm, no default_realm): no KDC can even be
+  // looked up. IAKerb's realm discovery learns the realm from the server.
+  const realmUnknown =
+    tgt === undefined &&
+    client !== undefined &&
+    !client.includes('@') &&
+    auth.realm === undefined &&
+    config.libdefaults.defaultRealm === undefined;
+  if (realmUnknown) {
+    if (policy === 'never')
+      throw new SmbAuthError(
+        `no realm for ${client}: give user@REALM, auth.realm or a default_realm (or allow IAKerb)`,
+      );
+    return { serviceTicket: undefined, tgt, kdcReachable: false, client, asCredentials };
+  }
   try {
     if (tgt === undefined) {
       if (client === undefined) throw new SmbAuthError('auth.user is needed with a password or a keytab');

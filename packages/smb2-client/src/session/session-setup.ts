@@ -26,6 +26,7 @@ import {
 import type { SessionSecurity, SmbConnection, SmbResponse } from '../connection/connection.js';
 import type { Negotiated } from '../connection/negotiate.js';
 import { SmbAuthError, SmbError, SmbIntegrityError } from '../errors.js';
+import { emitAuthTrace, type SmbAuthTraceListener } from './trace.js';
 
 export interface SessionSetupOptions {
   /** Sign the session's messages even when the server does not require it. */
@@ -33,6 +34,8 @@ export interface SessionSetupOptions {
   /** Encrypt everything of the session (3.x only). */
   readonly encrypt: boolean;
   readonly signal?: AbortSignal | undefined;
+  /** Observes each SESSION_SETUP request and response (authentication trace). */
+  readonly onAuthTrace?: SmbAuthTraceListener | undefined;
 }
 
 /** An authenticated session. */
@@ -64,7 +67,7 @@ async function runLegs(
   initiator: SpnegoInitiator,
   firstSessionId: bigint,
   preauth: PreauthHash | undefined,
-  options: Pick<SessionSetupOptions, 'requireSigning' | 'signal'>,
+  options: Pick<SessionSetupOptions, 'requireSigning' | 'signal' | 'onAuthTrace'>,
 ): Promise<LegsResult> {
   let sessionId = firstSessionId;
   let step = await initiator.stepAsync();
@@ -88,7 +91,22 @@ async function runLegs(
       sessionId,
       timeoutMs: LEG_TIMEOUT_MS,
       signal: options.signal,
-      onSent: (bytes) => preauth?.update(bytes),
+      onSent: (bytes) => {
+        preauth?.update(bytes);
+        emitAuthTrace(options.onAuthTrace, {
+          direction: 'send',
+          command: 'SESSION_SETUP',
+          bytes: bytes.length,
+          token: step.outputToken,
+        });
+      },
+    });
+    emitAuthTrace(options.onAuthTrace, {
+      direction: 'receive',
+      command: 'SESSION_SETUP',
+      bytes: response.raw.length,
+      status: response.status,
+      token: response.body.securityBuffer,
     });
     sessionId = response.header.sessionId;
     if (response.status === NtStatus.MORE_PROCESSING_REQUIRED) {

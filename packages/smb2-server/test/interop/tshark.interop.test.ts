@@ -7,11 +7,9 @@
  * put shows).
  * Capturing needs root (CI runs as root) and tshark/dumpcap.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { requireCommand, run, tsharkMalformations } from '@postntlm/interop';
+import { requireCommand, run, startLoopbackCapture, tsharkMalformations } from '@postntlm/interop';
 import { writeKeytab } from '@postntlm/krb5-messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmbServer, type SmbServer } from '../../src/index.js';
@@ -47,56 +45,6 @@ afterAll(async () => {
   await server?.close();
   await t?.close();
 });
-
-/** Starts tshark writing `file`; resolves once it is capturing. */
-async function startCapture(file: string): Promise<ChildProcess> {
-  const p = spawn('tshark', ['-i', 'lo', '-f', `tcp port ${port}`, '-w', file], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`tshark did not start: ${err}`)), 15_000);
-    p.stderr?.on('data', (d: Buffer) => {
-      err += d;
-      if (err.includes('Capturing on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    p.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`tshark exited (${code}): ${err}`));
-    });
-  });
-  // "Capturing on" comes before dumpcap has even created the file (on a loaded machine the
-  // session setup was missed): probe with TCP connections until the capture file has grown.
-  const size = () =>
-    stat(file).then(
-      (st) => st.size,
-      () => -1,
-    );
-  let first = -1;
-  for (let i = 0; i < 200; i++) {
-    const now = await size();
-    if (first < 0) first = now;
-    else if (now > first) break;
-    await new Promise<void>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => s.end());
-      s.on('close', () => resolve());
-      s.on('error', () => resolve());
-    });
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return p;
-}
-
-async function stopCapture(p: ChildProcess): Promise<void> {
-  // Let the last packets reach the capture file before the interrupt.
-  await new Promise((r) => setTimeout(r, 500));
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGINT');
-  await exited;
-}
 
 async function smbclient(share: string, protection: string, commands: string, dialect = 'SMB3_11') {
   const r = await run(
@@ -167,7 +115,7 @@ async function sessionKey(pcap: string): Promise<string[]> {
 describe('tshark', () => {
   it('dissects a signed 3.1.1 session with no malformed packet or error', async () => {
     const pcap = join(t.dir, 'signed.pcapng');
-    const cap = await startCapture(pcap);
+    const cap = await startLoopbackCapture(pcap, port);
     try {
       await smbclient(
         'files',
@@ -175,7 +123,7 @@ describe('tshark', () => {
         'put capture-me.txt; ls; get capture-me.txt copy.txt; del capture-me.txt',
       );
     } finally {
-      await stopCapture(cap);
+      await cap.stop();
     }
     const full = await dissect(pcap, ['-V']);
     expect(full.code).toBe(0);
@@ -203,7 +151,7 @@ describe('tshark', () => {
     'finds every signature of a %s session valid, given the session key',
     async (dialect) => {
       const pcap = join(t.dir, `signed-${dialect}.pcapng`);
-      const cap = await startCapture(pcap);
+      const cap = await startLoopbackCapture(pcap, port);
       try {
         await smbclient(
           'files',
@@ -212,7 +160,7 @@ describe('tshark', () => {
           dialect,
         );
       } finally {
-        await stopCapture(cap);
+        await cap.stop();
       }
       const key = await sessionKey(pcap);
       const checked = await dissect(pcap, ['-V', '-o', 'smb2.verify_signatures:TRUE', ...key]);
@@ -228,11 +176,11 @@ describe('tshark', () => {
 
   it('decrypts an encrypted session given the cifs keytab, with no malformed packet or error', async () => {
     const pcap = join(t.dir, 'encrypted.pcapng');
-    const cap = await startCapture(pcap);
+    const cap = await startLoopbackCapture(pcap, port);
     try {
       await smbclient('encfiles', 'encrypt', 'put capture-me.txt sealed.txt; ls; get sealed.txt back.txt');
     } finally {
-      await stopCapture(cap);
+      await cap.stop();
     }
     const withKey = await sessionKey(pcap);
 

@@ -1,0 +1,108 @@
+/**
+ * `kinit`, `klist`, `kdestroy`: MIT-compatible credential caches (FILE:, KRB5CCNAME),
+ * so MIT's klist reads what `postntlm-smb kinit` writes and the other way round.
+ */
+import { rm } from 'node:fs/promises';
+import {
+  getInitialCredentials,
+  loadCredentials,
+  loadKrb5Config,
+  saveCredentials,
+} from '@postntlm/krb5-client';
+import { type Principal, unparsePrincipal } from '@postntlm/krb5-messages';
+import { ccacheName } from '../ccache-name.js';
+import { flag, parse, str } from '../cli/args.js';
+import { type AppIo, firstLine } from '../cli/io.js';
+import { CliError, ExitCode, usageError } from '../exit-codes.js';
+
+export const KINIT_USAGE = 'postntlm-smb kinit [PRINCIPAL] [--password-stdin] [--lifetime SECONDS] [--json]';
+export const KLIST_USAGE = 'postntlm-smb klist [--json]';
+export const KDESTROY_USAGE = 'postntlm-smb kdestroy';
+
+const name = (p: Principal): string => unparsePrincipal(p);
+
+export async function kinit(argv: readonly string[], io: AppIo): Promise<number> {
+  const p = parse(
+    argv,
+    { 'password-stdin': { type: 'boolean' }, lifetime: { type: 'string' }, json: { type: 'boolean' } },
+    KINIT_USAGE,
+    { min: 0, max: 1 },
+  );
+  const client = p.positionals[0] ?? io.env.USER;
+  if (client === undefined) throw usageError(`kinit: name the principal\nusage: ${KINIT_USAGE}`);
+  if (!flag(p, 'password-stdin'))
+    throw usageError('kinit: give the password on standard input with --password-stdin');
+  const password = firstLine(await io.readStdin());
+  if (password.length === 0) throw usageError('kinit: standard input holds no password');
+  const lifetimeText = str(p, 'lifetime');
+  const lifetime = lifetimeText === undefined ? undefined : Number(lifetimeText);
+  if (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime <= 0))
+    throw usageError(`--lifetime ${lifetimeText}: seconds`);
+  const config = await loadKrb5Config();
+  const tgt = await getInitialCredentials({
+    client,
+    config,
+    credentials: { password },
+    options: { ...(lifetime === undefined ? {} : { lifetimeSeconds: lifetime }) },
+  });
+  const cache = ccacheName(io.env);
+  await saveCredentials(cache, [tgt]);
+  if (flag(p, 'json'))
+    io.stdout(
+      `${JSON.stringify({ ccache: cache, principal: name(tgt.client), expires: tgt.endtime.toISOString() })}\n`,
+    );
+  else io.stdout(`Ticket for ${name(tgt.client)} in ${cache}, valid until ${tgt.endtime.toISOString()}\n`);
+  return ExitCode.OK;
+}
+
+const mitTime = (d: Date): string => {
+  const z = (n: number) => String(n).padStart(2, '0');
+  return `${z(d.getMonth() + 1)}/${z(d.getDate())}/${z(d.getFullYear() % 100)} ${z(d.getHours())}:${z(d.getMinutes())}:${z(d.getSeconds())}`;
+};
+
+export async function klist(argv: readonly string[], io: AppIo): Promise<number> {
+  const p = parse(argv, { json: { type: 'boolean' } }, KLIST_USAGE, { min: 0, max: 0 });
+  const cache = ccacheName(io.env);
+  let loaded: Awaited<ReturnType<typeof loadCredentials>>;
+  try {
+    loaded = await loadCredentials(cache);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || /ENOENT|not found/i.test(String(e)))
+      throw new CliError(ExitCode.NOT_FOUND, `klist: no credentials cache found (${cache})`, { cause: e });
+    throw e;
+  }
+  const { defaultPrincipal, credentials } = loaded;
+  if (flag(p, 'json')) {
+    io.stdout(
+      `${JSON.stringify(
+        {
+          ccache: cache,
+          principal: name(defaultPrincipal),
+          tickets: credentials.map((c) => ({
+            server: name(c.server),
+            start: (c.starttime ?? c.authtime).toISOString(),
+            expires: c.endtime.toISOString(),
+            enctype: c.sessionKey.enctype,
+          })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return ExitCode.OK;
+  }
+  io.stdout(`Ticket cache: ${cache}\nDefault principal: ${name(defaultPrincipal)}\n\n`);
+  io.stdout('Valid starting     Expires            Service principal\n');
+  for (const c of credentials)
+    io.stdout(`${mitTime(c.starttime ?? c.authtime)}  ${mitTime(c.endtime)}  ${name(c.server)}\n`);
+  return ExitCode.OK;
+}
+
+export async function kdestroy(argv: readonly string[], io: AppIo): Promise<number> {
+  parse(argv, {}, KDESTROY_USAGE, { min: 0, max: 0 });
+  const cache = ccacheName(io.env);
+  if (!cache.startsWith('FILE:') && /^[A-Z]+:/.test(cache))
+    throw usageError(`kdestroy: only FILE: caches (${cache})`);
+  await rm(cache.replace(/^FILE:/, ''), { force: true });
+  return ExitCode.OK;
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The `postntlm-smbd` executable: a committed file, so package managers can link it before the
+// app is built; the program itself is dist/main.js.
+import('../dist/main.js').catch((e) => {
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/main.js')) {
+    process.stderr.write('postntlm-smbd: not built yet: run `pnpm build` first\n');
+    process.exit(1);
+  }
+  throw e;
+});
