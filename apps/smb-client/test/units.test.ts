@@ -98,6 +98,7 @@ describe('the trace', () => {
     for (const e of events) trace.clientOptions.onAuthTrace?.(e);
     const lines = trace.lines();
     expect(lines[2]).toMatch(/^1 +C -> S +NEGOTIATE request +228 +\+0\.0$/);
+    expect(lines[3]).toMatch(/NEGOTIATE response: SPNEGO hint: MS-KRB5, KRB5, IAKERB +SUCCESS +300/);
     expect(lines.some((l) => /C -> S -> KDC +SESSION_SETUP request: IAKerb AS-REQ/.test(l))).toBe(true);
     const svg = trace.svg();
     expect(svg).toContain('a&lt;b&amp;c');

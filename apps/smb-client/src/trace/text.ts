@@ -8,21 +8,26 @@ export function renderText(steps: readonly AuthStep[], server: string): string[]
   const rows = steps.map((s) => ({
     n: `${s.n}`,
     path: s.path.map((p) => SHORT[p]).join(' -> '),
-    message: s.status === undefined ? s.message : `${s.message} [${s.status}]`,
+    message: s.message,
+    // STATUS_MORE_PROCESSING_REQUIRED is every middle leg: the short form keeps lines readable.
+    status: s.status === undefined ? '' : s.status.replace(/^STATUS_/, ''),
     bytes: `${s.bytes}`,
     at: `+${s.atMs.toFixed(1)}`,
   }));
+  const width = (key: 'n' | 'path' | 'message' | 'status' | 'bytes', min: number) =>
+    Math.max(min, ...rows.map((r) => r[key].length));
   const w = {
-    n: Math.max(1, ...rows.map((r) => r.n.length)),
-    path: Math.max(4, ...rows.map((r) => r.path.length)),
-    message: Math.max(7, ...rows.map((r) => r.message.length)),
-    bytes: Math.max(5, ...rows.map((r) => r.bytes.length)),
+    n: width('n', 1),
+    path: width('path', 4),
+    message: width('message', 7),
+    status: width('status', 6),
+    bytes: width('bytes', 5),
   };
-  const line = (n: string, path: string, message: string, bytes: string, at: string) =>
-    `${n.padStart(w.n)}  ${path.padEnd(w.path)}  ${message.padEnd(w.message)}  ${bytes.padStart(w.bytes)}  ${at}`;
+  const line = (r: { n: string; path: string; message: string; status: string; bytes: string; at: string }) =>
+    `${r.n.padStart(w.n)}  ${r.path.padEnd(w.path)}  ${r.message.padEnd(w.message)}  ${r.status.padEnd(w.status)}  ${r.bytes.padStart(w.bytes)}  ${r.at}`;
   return [
     `trace: authentication with ${server} (C client, S server, KDC reached through the server)`,
-    line('#', 'flow', 'message', 'bytes', 'ms'),
-    ...rows.map((r) => line(r.n, r.path, r.message, r.bytes, r.at)),
+    line({ n: '#', path: 'flow', message: 'message', status: 'status', bytes: 'bytes', at: 'ms' }),
+    ...rows.map(line),
   ];
 }
