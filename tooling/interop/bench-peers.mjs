@@ -1,9 +1,11 @@
 // Peer plumbing for the benchmark scripts (plain Node ESM, no build step): a command
 // runner, a loopback port free for TCP and UDP, a throw-away MIT KDC through mit-kdc.sh,
-// and a build of krb5-client's libkrb5 load generator. Benchmarks are not tests, so a
+// a throw-away Samba smbd through samba.sh, a timed smbclient run, and a build of
+// krb5-client's libkrb5 load generator. Benchmarks are not tests, so a
 // missing compiler makes `compileMitKdcLoad` report a skip instead of failing.
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -129,4 +131,83 @@ export function compileMitKdcLoad(source, dir) {
     return { skipped: `building ${source} failed (${first.trim()})` };
   }
   return { exe };
+}
+
+const SAMBA_SCRIPT = fileURLToPath(new URL('./samba.sh', import.meta.url));
+
+/**
+ * A throw-away Samba smbd through samba.sh, trusting the MIT KDC of `kdcDir` (its
+ * cifs.keytab), signing `auto` (what Samba does by default), on a free port:
+ * `{ port, dir, share, clientConf, pid(), stop }`. Retries when the port was taken.
+ */
+export async function startSambaPeer({ kdcDir, prefix = 'postntlm-bench-samba-', track } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      SMB_PORT: String(port),
+      SMB_SIGNING: 'auto',
+      INTEROP_OWNER_PID: String(process.pid),
+      INTEROP_REMOVE_DIR: '1',
+    };
+    const r = await runCommand('bash', [SAMBA_SCRIPT, 'start', dir, kdcDir], { env, track });
+    if (r.code === 0) {
+      return {
+        port,
+        dir,
+        share: join(dir, 'share'),
+        clientConf: join(dir, 'client.conf'),
+        pid: () => Number(readFileSync(join(dir, 'smbd.pid.run'), 'utf8').trim()),
+        async stop() {
+          await runCommand('bash', [SAMBA_SCRIPT, 'stop', dir, kdcDir]);
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    }
+    if (r.code !== 75 || attempt >= 6) {
+      await rm(dir, { recursive: true, force: true });
+      throw new Error(`samba.sh start failed (${r.code}): ${r.stderr}`);
+    }
+  }
+}
+
+/**
+ * One smbclient run against `//samba.mit.test/share` on 127.0.0.1:`port` with Kerberos from
+ * `env.KRB5CCNAME`, timed from spawn to exit: `{ code, out, seconds }` (out: stdout+stderr).
+ */
+export function timedSmbclient({ port, clientConf, env, dialect = 'SMB3_11', mode, command, track }) {
+  const args = [
+    '//samba.mit.test/share',
+    '-s',
+    clientConf,
+    '-I',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '--use-kerberos=required',
+    `--use-krb5-ccache=${env.KRB5CCNAME}`,
+    '-m',
+    dialect,
+    `--client-protection=${mode}`,
+    '-c',
+    command,
+  ];
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const p = spawn('smbclient', args, { env: { ...process.env, ...env } });
+    track?.add(p);
+    let out = '';
+    p.stdout.on('data', (d) => {
+      out += d;
+    });
+    p.stderr.on('data', (d) => {
+      out += d;
+    });
+    p.on('error', reject);
+    p.on('close', (code) => {
+      track?.delete(p);
+      resolve({ code, out, seconds: Number(process.hrtime.bigint() - t0) / 1e9 });
+    });
+  });
 }

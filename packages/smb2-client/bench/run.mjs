@@ -1,17 +1,3 @@
-// SMB client benchmark (issue 9): our client and smbclient reading and writing one big file
-// on a throw-away Samba smbd (tooling/interop/samba.sh, `server signing = auto` so unsigned
-// sessions are possible), tickets from a throw-away MIT KDC (tooling/interop/mit-kdc.sh). For
-// each protection (off, sign, encrypt; SMB 3.1.1) the rounds alternate the clients (A B,
-// then B A). Each transfer is timed from connect to close (Kerberos included) for both; our
-// client runs in this process over the built package, reading into a discarding stream and
-// writing from the file (tmpfs when there is one). MB = 10^6 bytes. The ratio is
-// ours/smbclient of the medians. Not a test.
-//
-//   pnpm turbo run build --filter=@postntlm/smb2-client... && pnpm -F @postntlm/smb2-client bench
-//
-// Options: --size-mb N (default 1024), --rounds N (default 3), --modes off,sign,encrypt,
-// --ops get,put, --chunk-kib N (bytes per READ/WRITE of our client, default 1024), --depth N (in flight, default 8).
-import { spawn } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,10 +5,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort, runCommand, startMitKdcPeer } from '@postntlm/interop/bench';
+import { runCommand, startMitKdcPeer, startSambaPeer, timedSmbclient } from '@postntlm/interop/bench';
 
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-const SAMBA_SH = fileURLToPath(new URL('../../../tooling/interop/samba.sh', import.meta.url));
 const SERVER = 'samba.mit.test';
 
 const argv = process.argv.slice(2);
@@ -42,67 +27,23 @@ for (const m of MODES) if (!['off', 'sign', 'encrypt'].includes(m)) throw new Er
 const running = new Set();
 
 async function startSamba(kdcDir) {
-  const dir = await mkdtemp(join(tmpdir(), 'postntlm-smb-client-bench-samba-'));
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const env = {
-      ...process.env,
-      SMB_PORT: String(port),
-      SMB_SIGNING: 'auto',
-      INTEROP_OWNER_PID: String(process.pid),
-      INTEROP_REMOVE_DIR: '1',
-    };
-    const r = await runCommand('bash', [SAMBA_SH, 'start', dir, kdcDir], { env, track: running });
-    if (r.code === 0) {
-      return {
-        port,
-        share: join(dir, 'share'),
-        clientConf: join(dir, 'client.conf'),
-        async stop() {
-          await runCommand('bash', [SAMBA_SH, 'stop', dir, kdcDir]);
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
-    }
-    if (r.code !== 75 || attempt >= 6) throw new Error(`samba.sh start failed (${r.code}): ${r.stderr}`);
-  }
+  const peer = await startSambaPeer({ kdcDir, prefix: 'postntlm-smb-client-bench-samba-', track: running });
+  return { port: peer.port, share: peer.share, clientConf: peer.clientConf, stop: peer.stop };
 }
 
-function smbclient(samba, env, mode, command) {
-  const args = [
-    `//${SERVER}/share`,
-    '-s',
-    samba.clientConf,
-    '-I',
-    '127.0.0.1',
-    '-p',
-    String(samba.port),
-    '--use-kerberos=required',
-    `--use-krb5-ccache=${env.KRB5CCNAME}`,
-    '-m',
-    'SMB3_11',
-    `--client-protection=${mode}`,
-    '-c',
+/** smbclient's wall time for one command; fails on any error it reports. */
+async function smbclient(samba, env, mode, command) {
+  const r = await timedSmbclient({
+    port: samba.port,
+    clientConf: samba.clientConf,
+    env,
+    mode,
     command,
-  ];
-  return new Promise((res) => {
-    const t0 = process.hrtime.bigint();
-    const p = spawn('smbclient', args, { env: { ...process.env, ...env } });
-    running.add(p);
-    let out = '';
-    p.stdout.on('data', (d) => {
-      out += d;
-    });
-    p.stderr.on('data', (d) => {
-      out += d;
-    });
-    p.on('close', (code) => {
-      running.delete(p);
-      if (code !== 0 || /NT_STATUS_/.test(out))
-        throw new Error(`smbclient ${command} (${mode}) failed: ${out.trim()}`);
-      res(Number(process.hrtime.bigint() - t0) / 1e9);
-    });
+    track: running,
   });
+  if (r.code !== 0 || /NT_STATUS_/.test(r.out))
+    throw new Error(`smbclient ${command} (${mode}) failed: ${r.out.trim()}`);
+  return r.seconds;
 }
 
 async function ours(client, samba, kdc, env, mode, op, src) {

@@ -14,18 +14,16 @@
 //
 // Options: --size-mb N (default 1024), --rounds N (default 3), --modes off,sign,encrypt,
 // --dialect SMB3_11 (smbclient -m), --cpu-prof DIR (a V8 CPU profile of serve.mjs).
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, runCommand, startMitKdcPeer } from '@postntlm/interop/bench';
+import { runCommand, startMitKdcPeer, startSambaPeer, timedSmbclient } from '@postntlm/interop/bench';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-const SAMBA_SH = fileURLToPath(new URL('../../../tooling/interop/samba.sh', import.meta.url));
-const SERVER = 'samba.mit.test';
 
 const argv = process.argv.slice(2);
 const argValue = (name, fallback) => {
@@ -55,34 +53,17 @@ function cpuMs(pid, children) {
   }
 }
 
-async function startSambaPeer(kdcDir) {
-  const dir = await mkdtemp(join(tmpdir(), 'postntlm-smb-bench-samba-'));
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const env = {
-      ...process.env,
-      SMB_PORT: String(port),
-      SMB_SIGNING: 'auto',
-      INTEROP_OWNER_PID: String(process.pid),
-      INTEROP_REMOVE_DIR: '1',
-    };
-    const r = await runCommand('bash', [SAMBA_SH, 'start', dir, kdcDir], { env, track: running });
-    if (r.code === 0) {
-      return {
-        name: 'Samba smbd',
-        short: 'Samba',
-        port,
-        share: join(dir, 'share'),
-        clientConf: join(dir, 'client.conf'),
-        cpu: () => cpuMs(Number(readFileSync(join(dir, 'smbd.pid.run'), 'utf8').trim()), true),
-        async stop() {
-          await runCommand('bash', [SAMBA_SH, 'stop', dir, kdcDir]);
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
-    }
-    if (r.code !== 75 || attempt >= 6) throw new Error(`samba.sh start failed (${r.code}): ${r.stderr}`);
-  }
+async function startSamba(kdcDir) {
+  const peer = await startSambaPeer({ kdcDir, prefix: 'postntlm-smb-bench-samba-', track: running });
+  return {
+    name: 'Samba smbd',
+    short: 'Samba',
+    port: peer.port,
+    share: peer.share,
+    clientConf: peer.clientConf,
+    cpu: () => cpuMs(peer.pid(), true),
+    stop: peer.stop,
+  };
 }
 
 async function startOurs(keytab) {
@@ -128,41 +109,6 @@ async function startOurs(keytab) {
   };
 }
 
-function smbclient(server, env, mode, command, clientConf) {
-  const args = [
-    `//${SERVER}/share`,
-    '-s',
-    clientConf,
-    '-I',
-    '127.0.0.1',
-    '-p',
-    String(server.port),
-    '--use-kerberos=required',
-    `--use-krb5-ccache=${env.KRB5CCNAME}`,
-    '-m',
-    DIALECT,
-    `--client-protection=${mode}`,
-    '-c',
-    command,
-  ];
-  return new Promise((res) => {
-    const t0 = process.hrtime.bigint();
-    const p = spawn('smbclient', args, { env: { ...process.env, ...env } });
-    running.add(p);
-    let out = '';
-    p.stdout.on('data', (d) => {
-      out += d;
-    });
-    p.stderr.on('data', (d) => {
-      out += d;
-    });
-    p.on('close', (code) => {
-      running.delete(p);
-      res({ code, out, seconds: Number(process.hrtime.bigint() - t0) / 1e9 });
-    });
-  });
-}
-
 async function sha256(path) {
   const { createHash } = await import('node:crypto');
   const h = createHash('sha256');
@@ -203,7 +149,7 @@ async function main() {
       env: { ...process.env, ...env },
     });
     if (k.code !== 0) throw new Error(`kinit failed: ${k.stderr}`);
-    const samba = await startSambaPeer(kdc.dir);
+    const samba = await startSamba(kdc.dir);
     stops.push(samba.stop);
     const ours = await startOurs(join(kdc.dir, 'cifs.keytab'));
     stops.push(ours.stop);
@@ -248,7 +194,15 @@ async function main() {
           for (const op of ['get', 'put']) {
             const command = op === 'get' ? 'get big.bin /dev/null' : `put ${src} up.bin`;
             const c0 = s.cpu();
-            const r = await smbclient(s, env, mode, command, conf);
+            const r = await timedSmbclient({
+              port: s.port,
+              clientConf: conf,
+              env,
+              dialect: DIALECT,
+              mode,
+              command,
+              track: running,
+            });
             // smbd's per-connection child is counted once the parent has reaped it
             await new Promise((res) => setTimeout(res, 300));
             const cpu = s.cpu() - c0;
