@@ -18,7 +18,7 @@ export const ExitCode = {
 
 export const EXIT_CODE_HELP = `Exit codes:
   0  done (serve: stopped by SIGINT or SIGTERM)
-  1  unexpected failure
+  1  unexpected failure, or an operating-system error the message names
   2  usage: bad option, value or configuration file
   3  state: no server state in the state directory yet (run serve once), or it is damaged
   4  user not found

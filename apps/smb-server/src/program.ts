@@ -2,9 +2,11 @@
  * `postntlm-smbd`: turns a directory into a Kerberos-only SMB share on a standalone host,
  * with an embedded Local KDC reachable through IAKerb on the SMB port. Never NTLM.
  */
+import { resolve } from 'node:path';
 import { DatabaseError, ListenAddressError } from '@postntlm/local-kdc';
 import { type Parsed, str } from './cli/args.js';
 import type { AppIo } from './cli/io.js';
+import { asServerMessage } from './cli/lkdc-messages.js';
 import { KRB5CONF_USAGE, krb5conf } from './commands/krb5conf.js';
 import { NTLM_AUDIT_USAGE, ntlmAudit } from './commands/ntlm-audit.js';
 import { SERVE_USAGE, serve } from './commands/serve.js';
@@ -81,7 +83,8 @@ export async function main(argv: readonly string[], io: AppIo): Promise<number> 
     return ExitCode.OK;
   }
   try {
-    return await command.run(rest, io, (p) => str(p, 'state') ?? defaultStateDir(io.env));
+    // Absolute: the printed commands and the runtime file must work from any directory.
+    return await command.run(rest, io, (p) => resolve(str(p, 'state') ?? defaultStateDir(io.env)));
   } catch (e) {
     if (e instanceof CliError) {
       io.stderr(`postntlm-smbd: ${e.message}\n`);
@@ -92,10 +95,15 @@ export async function main(argv: readonly string[], io: AppIo): Promise<number> 
       return ExitCode.USAGE;
     }
     if (e instanceof DatabaseError) {
-      io.stderr(`postntlm-smbd: ${e.message}\n`);
+      io.stderr(asServerMessage(`postntlm-smbd: ${e.message}\n`));
       return DATABASE_EXIT[e.code] ?? ExitCode.STATE;
     }
-    io.stderr(`postntlm-smbd: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // An operating-system error (permission, disk full) is named by its message; a stack
+    // trace is only for what would be a bug.
+    const systemError = e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+    io.stderr(
+      `postntlm-smbd: ${e instanceof Error ? (systemError ? e.message : (e.stack ?? e.message)) : String(e)}\n`,
+    );
     return ExitCode.INTERNAL;
   }
 }

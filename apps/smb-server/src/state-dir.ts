@@ -17,6 +17,6 @@ export const serverPaths = (stateDir: string) => ({
   config: join(stateDir, 'postntlm-smbd.toml'),
   /** One JSON object per refused NTLMSSP attempt (0600). */
   ntlmAudit: join(stateDir, 'ntlm-audit.jsonl'),
-  /** What a running `serve` bound: SMB address and KDC listeners (read by `krb5conf` and `status`). */
+  /** What a running `serve` bound: SMB address and KDC listeners (read by `krb5conf`). */
   runtime: join(stateDir, 'postntlm-smbd.runtime.json'),
 });

@@ -47,6 +47,12 @@ describe('validateConfig', () => {
     expect(error({ ...minimal, server: { host: 'x', colour: 1 } })).toMatch(/server\.colour: unknown key/);
     expect(error({ ...minimal, share: [{ name: 'IPC$', path: '/x' }] })).toMatch(/share\[0\]\.name/);
     expect(error({ ...minimal, share: [{ name: 'a' }] })).toMatch(/share\[0\]\.path: missing/);
+    expect(error({ ...minimal, share: [{ name: 'a', path: 'srv/a' }] })).toMatch(
+      /share\[0\]\.path: "srv\/a" must be an absolute path/,
+    );
+    expect(error({ ...minimal, server: { host: 'files_example' } })).toMatch(
+      /server\.host: "files_example" is not a host name/,
+    );
     expect(error({ ...minimal, share: [{ name: 'a', path: '/a', read_only: 'yes' }] })).toMatch(
       /share\[0\]\.read_only: must be true or false/,
     );

@@ -4,7 +4,7 @@
  * gets; an NTLMSSP attempt from smbclient is refused and listed by `postntlm-smbd ntlm-audit`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type RunningServer, run, startPostntlmSmbd } from '@postntlm/interop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,5 +113,28 @@ describe('postntlm-smbd with smbclient and MIT kinit', () => {
     const text = await server.cli(['ntlm-audit']);
     expect(text.stdout).toMatch(/refused NTLM attempt/);
     expect((await stat(join(server.state, 'ntlm-audit.jsonl'))).mode & 0o777).toBe(0o600);
+  });
+  it('changes a password and deletes a user while serving', async () => {
+    const pw = await server.cli(['user', 'passwd', 'alice', '--password-stdin'], 'alice-N3w-Passw0rd\n');
+    expect(pw.code, pw.stderr).toBe(0);
+    const cc = join(server.dir, 'alice2.cc');
+    const k = await run('kinit', [`alice@${server.ready.realm}`], {
+      env: { ...env, KRB5CCNAME: `FILE:${cc}` },
+      input: 'alice-N3w-Passw0rd\n',
+    });
+    expect(k.code, k.stderr).toBe(0);
+    expect((await server.cli(['user', 'add', 'alice', '--password-stdin'], 'x-Passw0rd-x\n')).code).toBe(5);
+    expect((await server.cli(['user', 'del', 'alice'])).code).toBe(0);
+    expect((await server.cli(['user', 'del', 'alice'])).code).toBe(4);
+    expect(JSON.parse((await server.cli(['user', 'list', '--json'])).stdout)).toEqual([]);
+  });
+
+  it('stops gracefully on SIGTERM: exit 0, runtime files removed', async () => {
+    const runtime = join(server.state, 'postntlm-smbd.runtime.json');
+    await access(runtime);
+    server.daemon.child.kill('SIGTERM');
+    expect(await server.daemon.exited).toBe(0);
+    await expect(access(runtime)).rejects.toThrow();
+    await expect(access(join(server.state, 'runtime.json'))).rejects.toThrow();
   });
 });

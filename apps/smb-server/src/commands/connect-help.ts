@@ -1,4 +1,6 @@
 /** What `serve` prints once it listens: the realm and exactly how to connect. */
+import { isIP } from 'node:net';
+
 export interface ServingInfo {
   readonly stateDir: string;
   readonly realm: string;
@@ -12,6 +14,9 @@ export interface ServingInfo {
 }
 
 const quote = (s: string): string => (/^[A-Za-z0-9_./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** Samba's smbclient goes straight to NTLM for these target names (seen with 4.17). */
+const kerberosRefusedBySmbclient = (host: string): boolean => host === 'localhost' || isIP(host) !== 0;
 
 export function connectHelp(info: ServingInfo): string {
   const share = info.shares[0]?.name ?? 'SHARE';
@@ -31,8 +36,9 @@ export function connectHelp(info: ServingInfo): string {
     `  postntlm-smb ls //${info.host}/${share}${portArgs} --address ${address} --user alice --password-stdin`,
     '',
   );
-  // smbclient's Kerberos library tries UDP first and does not fall back to a TCP-only KDC here.
-  const networkKdc = info.kdcListeners.some((l) => l.startsWith('udp:'));
+  // smbclient 4.17 has no IAKerb: it needs a KDC on the network (`krb5conf` makes its
+  // krb5.conf work for a UDP or a TCP-only listener).
+  const networkKdc = info.kdcListeners.some((l) => l.startsWith('udp:') || l.startsWith('tcp:'));
   if (info.embedded && networkKdc) {
     lines.push(
       'Connect with smbclient (MIT kinit against this KDC):',
@@ -42,10 +48,16 @@ export function connectHelp(info: ServingInfo): string {
       `  smbclient //${info.host}/${share}${portArgs} -I ${address} --use-kerberos=required --use-krb5-ccache=$KRB5CCNAME -c ls`,
       '',
     );
+    if (kerberosRefusedBySmbclient(info.host))
+      lines.push(
+        `Note: smbclient will not use Kerberos for a server named ${info.host}: serve with --host NAME,`,
+        'a name the clients use for this machine (see the README, "Choosing the host name").',
+        '',
+      );
   } else if (info.embedded) {
     lines.push(
       'For smbclient and MIT kinit (no IAKerb in Samba 4.17), expose the KDC: restart with',
-      '  --kdc-listen udp:127.0.0.1:8088 --kdc-listen tcp:127.0.0.1:8088, then `postntlm-smbd krb5conf`.',
+      '  --kdc-listen tcp:127.0.0.1:8088 (and/or udp:127.0.0.1:8088), then `postntlm-smbd krb5conf`.',
       '',
     );
   }

@@ -10,6 +10,21 @@ import { readServerRuntime } from './serve.js';
 export const KRB5CONF_USAGE =
   'postntlm-smbd krb5conf [--state STATE] [--config FILE] [--kdc tcp:ADDR:PORT|udp:ADDR:PORT]';
 
+/**
+ * local-kdc's client krb5.conf, made to work for smbclient too when the KDC listens on TCP
+ * only. MIT reads `udp_preference_limit = 1` (TCP first); Samba's smbclient carries its own
+ * Heimdal, which ignores that and sends over UDP unless a message is larger than
+ * `large_message_size`: at 1 byte every request goes over TCP. MIT ignores the key.
+ */
+export function clientKrb5Conf(options: { realm: string; kdc: ListenSpec; host: string }): string {
+  const text = krb5Conf(options);
+  if (options.kdc.transport !== 'tcp' || text.includes('large_message_size')) return text;
+  return text.replace(
+    /^(\s*)udp_preference_limit = 1\n/m,
+    (line, indent: string) => `${line}${indent}large_message_size = 1\n`,
+  );
+}
+
 export async function krb5conf(
   argv: readonly string[],
   io: AppIo,
@@ -47,7 +62,7 @@ export async function krb5conf(
     );
   const db = await KdcDatabase.open(dir);
   try {
-    io.stdout(krb5Conf({ realm: db.realm, kdc, host: running?.host ?? config.host }));
+    io.stdout(clientKrb5Conf({ realm: db.realm, kdc, host: running?.host ?? config.host }));
   } finally {
     await db.close();
   }

@@ -1,9 +1,10 @@
 /** `postntlm-smbd ntlm-audit`: who still tried NTLM, when, with what. */
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { flag, type Parsed, parse, str } from '../cli/args.js';
 import type { AppIo } from '../cli/io.js';
 import { loadConfig } from '../config/load.js';
-import { ExitCode } from '../exit-codes.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 import { readNtlmAudit } from '../ntlm-audit-log.js';
 import { serverPaths } from '../state-dir.js';
 
@@ -22,6 +23,9 @@ export async function ntlmAudit(
   );
   const dir = stateDir(p);
   const config = await loadConfig(str(p, 'config') ?? serverPaths(dir).config);
+  // No configuration and no state directory: a mistyped --state, not "nobody used NTLM".
+  if (config === undefined && !existsSync(dir))
+    throw new CliError(ExitCode.STATE, `no server state in ${dir}: run postntlm-smbd serve DIR first`);
   const configured = config?.log.ntlmAudit ?? 'ntlm-audit.jsonl';
   const records = await readNtlmAudit(isAbsolute(configured) ? configured : join(dir, configured));
   if (flag(p, 'json')) {

@@ -9,7 +9,7 @@ import { basename, resolve } from 'node:path';
 import { DatabaseError, KdcDatabase, setupState, statePaths } from '@postntlm/local-kdc';
 import { flag, type Parsed, str, strings } from '../cli/args.js';
 import type { ServerConfig, ShareConfig } from '../config/schema.js';
-import { validateConfig } from '../config/schema.js';
+import { checkShareName, validateConfig } from '../config/schema.js';
 import { usageError } from '../exit-codes.js';
 
 /** A share name from a directory's base name: the characters a share name may hold, else `share`. */
@@ -54,8 +54,12 @@ export function configFromFlags(p: Parsed, dir: string | undefined): ServerConfi
 export function shareToAdd(config: ServerConfig, dir: string, p: Parsed): ShareConfig | undefined {
   const path = resolve(dir);
   if (config.shares.some((s) => s.path === path)) return undefined;
-  let name = str(p, 'share') ?? shareNameFor(dir);
+  const given = str(p, 'share');
+  let name = given === undefined ? shareNameFor(dir) : checkShareName(given, '--share');
   const taken = new Set(config.shares.map((s) => s.name.toLowerCase()));
+  // A chosen name is kept or refused; only a name made from the directory gets a number.
+  if (given !== undefined && taken.has(given.toLowerCase()))
+    throw usageError(`--share ${given}: the configuration already has a share of that name`);
   for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${shareNameFor(dir)}${i}`;
   return {
     name,

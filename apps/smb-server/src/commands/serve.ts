@@ -1,6 +1,6 @@
 /** `postntlm-smbd serve`: the file server with its embedded Local KDC (or an IAKerb proxy to a realm's KDCs). */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { engineTransport, networkTransport } from '@postntlm/iakerb';
 import { parseKdcAddress } from '@postntlm/krb5-client';
 import { loadKeytab } from '@postntlm/krb5-messages';
@@ -20,7 +20,8 @@ import { createSmbServer, type SmbServerOptions } from '@postntlm/smb2-server';
 import { flag, type Parsed, parse, str, strings } from '../cli/args.js';
 import type { AppIo } from '../cli/io.js';
 import { loadConfig, saveConfig } from '../config/load.js';
-import { checkHostPort, type ServerConfig } from '../config/schema.js';
+import { checkHostName, checkHostPort, type ServerConfig } from '../config/schema.js';
+import { checkDirectory, checkShareDirectories } from '../config/share-dirs.js';
 import { CliError, ExitCode, usageError } from '../exit-codes.js';
 import { createLogger } from '../logging.js';
 import { appendNtlmAudit, toRecord } from '../ntlm-audit-log.js';
@@ -53,6 +54,12 @@ async function effectiveConfig(
 ): Promise<{ config: ServerConfig; path: string; created: boolean }> {
   const path = str(p, 'config') ?? serverPaths(stateDir).config;
   const dir = p.positionals[0];
+  // Checked before anything is written: a bad flag must not leave a changed configuration.
+  const listen = str(p, 'listen');
+  if (listen !== undefined) checkHostPort(listen, '--listen');
+  const hostFlag = str(p, 'host');
+  const host = hostFlag === undefined ? undefined : checkHostName(hostFlag, '--host');
+  if (dir !== undefined) await checkDirectory(resolve(dir), 'serve DIR');
   const loaded = await loadConfig(path);
   if (loaded === undefined) {
     if (str(p, 'config') !== undefined) throw usageError(`--config ${path}: no such file`);
@@ -61,18 +68,16 @@ async function effectiveConfig(
     await saveConfig(path, config);
     return { config, path, created: true };
   }
+  const kdcListen = strings(p, 'kdc-listen');
+  if (kdcListen.length > 0 && loaded.kdc.mode !== 'embedded')
+    throw usageError('--kdc-listen: the configuration uses an IAKerb proxy, not the embedded Local KDC');
   let config = loaded;
   const added = dir === undefined ? undefined : shareToAdd(config, dir, p);
   if (added !== undefined) {
     config = { ...config, shares: [...config.shares, added] };
     await saveConfig(path, config);
   }
-  const listen = str(p, 'listen');
-  if (listen !== undefined) checkHostPort(listen, '--listen');
-  const host = str(p, 'host')?.toLowerCase();
-  const kdcListen = strings(p, 'kdc-listen');
-  if (kdcListen.length > 0 && config.kdc.mode !== 'embedded')
-    throw usageError('--kdc-listen: the configuration uses an IAKerb proxy, not the embedded Local KDC');
+  await checkShareDirectories(config.shares, path);
   return {
     config: {
       ...config,
@@ -171,6 +176,8 @@ export async function serve(
         ...(audit === undefined ? {} : { audit }),
         onInternalError: (e) => log.error({ err: e }, 'KDC internal error'),
       });
+      // Registered before opening: when a later listener fails, the ones already open close too.
+      cleanups.push(() => Promise.all(kdcListeners.map((l) => l.close())));
       for (const spec of [`unix:${statePaths(dir).socket}`, ...config.kdc.listen]) {
         try {
           kdcListeners.push(await openKdcListener(kdc, spec));
@@ -178,7 +185,6 @@ export async function serve(
           throw networkError(e, `KDC listener ${spec}`);
         }
       }
-      cleanups.push(() => Promise.all(kdcListeners.map((l) => l.close())));
       smbAuth = {
         keytab: db.exportKeytab([`cifs/${config.host}`]),
         iakerb: { realm, kdc: engineTransport(kdc) },

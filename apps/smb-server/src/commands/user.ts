@@ -6,6 +6,7 @@
 import { KdcDatabase, runLkdc } from '@postntlm/local-kdc';
 import { flag, type Parsed, parse } from '../cli/args.js';
 import type { AppIo } from '../cli/io.js';
+import { asServerMessage } from '../cli/lkdc-messages.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 
 export const USER_USAGE = [
@@ -23,7 +24,12 @@ const OPTIONS = {
 
 /** lkdc's io: the same streams; no terminal prompt unless stdin is one (lkdc asks twice). */
 function lkdcIo(io: AppIo) {
-  return { stdout: io.stdout, stderr: io.stderr, readStdin: io.readStdin, env: io.env };
+  return {
+    stdout: io.stdout,
+    stderr: (text: string) => io.stderr(asServerMessage(text)),
+    readStdin: io.readStdin,
+    env: io.env,
+  };
 }
 
 async function listUsers(dir: string, json: boolean, io: AppIo): Promise<number> {

@@ -2,6 +2,7 @@
  * The server configuration (TOML): what it may hold and its validation. Every error names
  * the key (`share[1].path`), so an administrator can find it in the file.
  */
+import { isAbsolute } from 'node:path';
 import { usageError } from '../exit-codes.js';
 
 export interface ShareConfig {
@@ -111,20 +112,43 @@ function oneOf<T extends string>(
 export function checkHostPort(value: string, key: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
   const port = m === null ? Number.NaN : Number(m[3]);
-  if (m === null || port > 65535) bad(key, `${JSON.stringify(value)} is not ADDR:PORT`);
+  if (m === null || port > 65535) {
+    const what = `${JSON.stringify(value)} is not ADDR:PORT`;
+    // A command-line option is not a configuration key.
+    if (key.startsWith('--')) throw usageError(`${key}: ${what}`);
+    bad(key, what);
+  }
   return { host: (m[1] ?? m[2]) as string, port };
+}
+
+/** A DNS host name (the service is `cifs/NAME`), lower-cased. */
+export function checkHostName(value: string, key: string): string {
+  const host = value.toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host) || host.length > 253)
+    bad(key, `${JSON.stringify(value)} is not a host name`);
+  return host;
+}
+
+/** A share name clients can type: letters, digits, '.', '_' and '-', at most 80, not IPC$. */
+export function checkShareName(name: string, key: string): string {
+  if (!SHARE_NAME.test(name) || name.toUpperCase() === 'IPC$')
+    bad(key, `${JSON.stringify(name)}: letters, digits, '.', '_' and '-' (not IPC$)`);
+  return name;
+}
+
+/** Share paths are absolute: a service's working directory says nothing about where files are. */
+function absolutePath(path: string, key: string): string {
+  if (!isAbsolute(path)) bad(key, `${JSON.stringify(path)} must be an absolute path`);
+  return path;
 }
 
 function share(value: unknown, i: number): ShareConfig {
   const where = `share[${i}].`;
   if (!isTable(value)) bad(`share[${i}]`, 'must be a table ([[share]])');
   onlyKeys(value, `share[${i}]`, ['name', 'path', 'read_only', 'allow', 'encrypt', 'remark']);
-  const name = string(value, 'name', where);
-  if (!SHARE_NAME.test(name) || name.toUpperCase() === 'IPC$')
-    bad(`${where}name`, `${JSON.stringify(name)}: letters, digits, '.', '_' and '-' (not IPC$)`);
   return {
-    name,
-    path: string(value, 'path', where),
+    name: checkShareName(string(value, 'name', where), `${where}name`),
+    path: absolutePath(string(value, 'path', where), `${where}path`),
     readOnly: bool(value, 'read_only', where, false),
     allow: stringList(value, 'allow', where),
     encrypt: bool(value, 'encrypt', where, false),
@@ -163,9 +187,7 @@ export function validateConfig(doc: unknown): ServerConfig {
   onlyKeys(server, 'server', ['listen', 'host', 'encrypt_all']);
   const listen = string(server, 'listen', 'server.', '127.0.0.1:4445');
   checkHostPort(listen, 'server.listen');
-  const host = string(server, 'host', 'server.').toLowerCase();
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host))
-    bad('server.host', `${JSON.stringify(host)} is not a host name`);
+  const host = checkHostName(string(server, 'host', 'server.'), 'server.host');
   const shares = doc.share ?? [];
   if (!Array.isArray(shares)) bad('share', 'must be an array of tables ([[share]])');
   const parsedShares = shares.map(share);
