@@ -1,12 +1,11 @@
 /** From the command line to a connected, authenticated `SmbClient` (with the trace, when asked). */
-import { writeFile } from 'node:fs/promises';
 import { type SmbAuthOptions, SmbClient, type SmbClientOptions } from '@postntlm/smb2-client';
 import { ccacheName } from './ccache-name.js';
 import { flag, type Parsed, str } from './cli/args.js';
 import { type AppIo, firstLine } from './cli/io.js';
 import { usageError } from './exit-codes.js';
 import type { SmbTarget } from './target.js';
-import { createAuthTrace } from './trace/index.js';
+import { withAuthTrace } from './trace-output.js';
 
 const PROTECTIONS: Record<string, SmbClientOptions['protection']> = {
   off: 'none',
@@ -57,24 +56,14 @@ export async function connect(
   const iakerb = str(p, 'iakerb') ?? 'auto';
   if (iakerb !== 'auto' && iakerb !== 'always' && iakerb !== 'never')
     throw usageError(`--iakerb ${iakerb}: auto, always or never`);
-  const svgPath = str(p, 'trace-svg');
-  const trace =
-    flag(p, 'trace') || svgPath !== undefined ? createAuthTrace({ server: target.host }) : undefined;
+  const portNumber = port(p); // every option checked before stdin is read
   const options: SmbClientOptions = {
     host: str(p, 'address') ?? target.host,
     serverName: target.host,
     auth: await auth(p, io, stdinPassword ?? (await passwordFromStdin(p, io))),
     protection,
     iakerb,
-    ...(port(p) === undefined ? {} : { port: port(p) as number }),
-    ...(trace?.clientOptions ?? {}),
+    ...(portNumber === undefined ? {} : { port: portNumber }),
   };
-  try {
-    return await SmbClient.connect(options);
-  } finally {
-    if (trace !== undefined) {
-      if (flag(p, 'trace')) io.stderr(`${trace.lines().join('\n')}\n`);
-      if (svgPath !== undefined) await writeFile(svgPath, trace.svg());
-    }
-  }
+  return withAuthTrace(target.host, p, io, (hook) => SmbClient.connect({ ...options, ...hook }));
 }

@@ -5,6 +5,8 @@ import {
   KdcUnreachableError,
   KerberosError,
   Krb5ClientError,
+  Krb5ConfigError,
+  ProfileError,
   StoreNotFoundError,
 } from '@postntlm/krb5-client';
 import {
@@ -50,11 +52,19 @@ export function toCliError(e: unknown): CliError {
     return new CliError(ExitCode.NETWORK, message, { cause: e });
   if (e instanceof SmbIntegrityError || e instanceof SmbProtocolError)
     return new CliError(ExitCode.NETWORK, `protocol: ${message}`, { cause: e });
+  // A broken krb5.conf is the user's to fix, not a refused login.
+  if (e instanceof ProfileError || e instanceof Krb5ConfigError)
+    return new CliError(ExitCode.USAGE, `krb5.conf: ${message}`, { cause: e });
   if (e instanceof Krb5ClientError) return new CliError(ExitCode.AUTH, message, { cause: e });
   if (e instanceof Error && e.name === 'PrincipalParseError')
     return new CliError(ExitCode.USAGE, `bad principal name: ${message}`, { cause: e });
   const errno = (e as NodeJS.ErrnoException)?.code;
   if (errno === 'ENOENT') return new CliError(ExitCode.NOT_FOUND, message, { cause: e });
   if (errno === 'EACCES') return new CliError(ExitCode.ACCESS_DENIED, message, { cause: e });
-  return new CliError(ExitCode.INTERNAL, e instanceof Error ? (e.stack ?? message) : message, { cause: e });
+  if (errno === 'EISDIR' || errno === 'ENOTDIR' || errno === 'EEXIST')
+    return new CliError(ExitCode.USAGE, message, { cause: e });
+  // A bug: the error's name and message (no stack trace); POSTNTLM_DEBUG=1 shows the stack.
+  const detail = e instanceof Error ? `${e.name}: ${message}` : message;
+  const stack = process.env.POSTNTLM_DEBUG === '1' && e instanceof Error ? `\n${e.stack}` : '';
+  return new CliError(ExitCode.INTERNAL, `unexpected: ${detail}${stack}`, { cause: e });
 }

@@ -102,4 +102,19 @@ describe('postntlm-smb against Samba with MIT tickets', () => {
     expect(destroyed.code).toBe(0);
     expect((await smb(['klist'], { env: { ...env, KRB5CCNAME: cc } })).code).toBe(4);
   });
+
+  it('kinit --kdc HOST:PORT needs no krb5.conf; MIT klist reads the ccache', async () => {
+    const cc = `FILE:${join(dir, 'direct.cc')}`;
+    const r = await smb(
+      ['kinit', `alice@${kdc().realm}`, '--password-stdin', '--kdc', `127.0.0.1:${kdc().port}`],
+      {
+        env: { KRB5_CONFIG: join(dir, 'no-krb5.conf'), KRB5CCNAME: cc },
+        input: `${kdc().passwords.alice}\n`,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const mit = await klist(kdc(), { ccache: cc });
+    expect(mit.code, mit.stderr).toBe(0);
+    expect(mit.stdout).toContain(`krbtgt/${kdc().realm}@${kdc().realm}`);
+  });
 });

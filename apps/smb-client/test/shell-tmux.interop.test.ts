@@ -1,7 +1,8 @@
 /**
  * Issue 10, line 4: a tmux-driven test types into `postntlm-smb shell` and reads its
  * screen: ls, put, mkdir, cd, get, a missing file (the shell stays up), exit. Tickets come
- * from `postntlm-smb kinit` against the reference server's Local KDC.
+ * from `postntlm-smb kinit` against the reference server's Local KDC. Two more panes type a
+ * password at an unechoed prompt: the shell's (--password-stdin on a terminal) and kinit's.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -11,23 +12,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, SMBD_BIN, smb } from './cli.js';
 
 const session = `postntlm-smb-${randomUUID().slice(0, 8)}`;
+/** A second session: the password typed at the terminal. */
+const passwordSession = `${session}-pw`;
+/** A third: kinit asking for the password at the terminal. */
+const kinitSession = `${session}-kinit`;
 const tmux = (...args: string[]) => run(requireCommand('tmux'), args, { timeoutMs: 10_000 });
-const screen = async () => (await tmux('capture-pane', '-p', '-t', session)).stdout;
+const screen = async (name = session) => (await tmux('capture-pane', '-p', '-t', name)).stdout;
 
 /** Waits until the screen matches `re` (the shell answers asynchronously). */
-async function waitFor(re: RegExp, timeoutMs = 20_000): Promise<string> {
+async function waitFor(re: RegExp, timeoutMs = 20_000, name = session): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const text = await screen();
+    const text = await screen(name);
     if (re.test(text)) return text;
     if (Date.now() > deadline) throw new Error(`screen never matched ${re}:\n${text}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
 
-async function type(line: string): Promise<void> {
-  await tmux('send-keys', '-t', session, '-l', line);
-  await tmux('send-keys', '-t', session, 'Enter');
+async function type(line: string, name = session): Promise<void> {
+  await tmux('send-keys', '-t', name, '-l', line);
+  await tmux('send-keys', '-t', name, 'Enter');
 }
 
 describe('postntlm-smb shell in tmux', () => {
@@ -81,6 +86,8 @@ describe('postntlm-smb shell in tmux', () => {
 
   afterAll(async () => {
     await tmux('kill-session', '-t', session);
+    await tmux('kill-session', '-t', passwordSession);
+    await tmux('kill-session', '-t', kinitSession);
     await server?.close();
   });
 
@@ -90,6 +97,8 @@ describe('postntlm-smb shell in tmux', () => {
     await waitFor(/existing\.txt +A/);
     await type('put notes.txt');
     await waitFor(/putting file notes\.txt as \\notes\.txt/);
+    // stderr is the pane (a terminal): the transfer drew its progress bar with rate and ETA.
+    await waitFor(/put notes\.txt \[#{30}\] 0\.0 MB\/0\.0 MB [\d.]+ MB\/s ETA 00:00/);
     expect(await readFile(join(server.shareDir, 'notes.txt'), 'utf8')).toBe('typed into a tmux pane\n');
     await type('mkdir sub');
     await type('cd sub');
@@ -112,5 +121,80 @@ describe('postntlm-smb shell in tmux', () => {
     await new Promise((r) => setTimeout(r, 500));
     const after = (await screen()).trimEnd().split('\n');
     expect(after.at(-1)).not.toMatch(/smb: \\/);
+  });
+
+  it('asks for the password at the terminal without echoing it (--password-stdin on a TTY)', async () => {
+    const command = [
+      'env',
+      `KRB5_CONFIG=${join(server.dir, 'no-such-krb5.conf')}`,
+      `KRB5CCNAME=FILE:${join(server.dir, 'none.cc')}`,
+      process.execPath,
+      BIN,
+      'shell',
+      '//files.test/files',
+      '--port',
+      String(server.port),
+      '--address',
+      '127.0.0.1',
+      '--user',
+      'alice',
+      '--password-stdin',
+    ].join(' ');
+    const started = await tmux(
+      'new-session',
+      '-d',
+      '-x',
+      '120',
+      '-y',
+      '40',
+      '-s',
+      passwordSession,
+      '-c',
+      server.dir,
+      `${command}; sleep 30`,
+    );
+    expect(started.code, started.stderr).toBe(0);
+    await waitFor(/Password for alice:\s*$/m, 20_000, passwordSession);
+    await type('alice-Passw0rd', passwordSession);
+    const text = await waitFor(/smb: \\>\s*$/m, 20_000, passwordSession);
+    expect(text).toMatch(/Connected to \\\\files\.test\\files as alice@LOCALKDC\./);
+    expect(text).not.toContain('alice-Passw0rd');
+    await type('pwd', passwordSession);
+    await waitFor(/^\\$/m, 20_000, passwordSession);
+    await type('exit', passwordSession);
+  });
+
+  it('kinit without --password-stdin asks at the terminal, unechoed, like MIT kinit', async () => {
+    const cache = join(server.dir, 'typed.cc');
+    const command = [
+      'env',
+      `KRB5_CONFIG=${join(server.dir, 'no-such-krb5.conf')}`,
+      `KRB5CCNAME=FILE:${cache}`,
+      process.execPath,
+      BIN,
+      'kinit',
+      `alice@${server.ready.realm}`,
+      '--kdc',
+      `tcp/127.0.0.1:${server.kdcPort}`,
+    ].join(' ');
+    const started = await tmux(
+      'new-session',
+      '-d',
+      '-x',
+      '120',
+      '-y',
+      '40',
+      '-s',
+      kinitSession,
+      `${command}; sleep 30`,
+    );
+    expect(started.code, started.stderr).toBe(0);
+    await waitFor(/Password for alice@LOCALKDC\.[^:]+:\s*$/m, 20_000, kinitSession);
+    await type('alice-Passw0rd', kinitSession);
+    const text = await waitFor(/Ticket for alice@/, 20_000, kinitSession);
+    expect(text).not.toContain('alice-Passw0rd');
+    const list = await smb(['klist', '--json'], { env: { KRB5CCNAME: `FILE:${cache}` } });
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout).principal).toBe(`alice@${server.ready.realm}`);
   });
 });

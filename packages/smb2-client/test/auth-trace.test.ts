@@ -51,6 +51,8 @@ describe('onAuthTrace', () => {
       'receive SESSION_SETUP AP-REP',
     ]);
     expect(events[1]?.token?.mechs).toEqual(['MS-KRB5', 'KRB5', 'IAKERB']);
+    // Every IAKerb token of the draft dialect, AP-REQ and AP-REP included, is framed under IAKerb.
+    expect(events.slice(2).map((e) => e.token?.gssMech)).toEqual(Array(10).fill('IAKERB'));
     expect(events.filter((e) => e.direction === 'receive').map((e) => e.status)).toEqual([
       'STATUS_SUCCESS',
       ...Array(4).fill('STATUS_MORE_PROCESSING_REQUIRED'),
@@ -83,6 +85,24 @@ describe('onAuthTrace', () => {
       'receive NEGOTIATE NegTokenInit2',
       'send SESSION_SETUP AP-REQ',
       'receive SESSION_SETUP AP-REP',
+    ]);
+    expect(events[2]?.token).toMatchObject({ spnego: 'NegTokenInit', kind: 'ap-req', gssMech: 'KRB5' });
+    expect(events[3]?.token?.gssMech).toBe('KRB5');
+  });
+
+  it('a failed logon is traced up to the KDC error that ended it', async () => {
+    const events: SmbAuthTraceEvent[] = [];
+    const e = await SmbClient.connect({
+      host: '127.0.0.1',
+      port: s.port,
+      serverName: 'files.test',
+      auth: { user: 'alice', password: 'not-the-password', krb5Config: noRealmConfig(), kdcSend: s.noKdc },
+      onAuthTrace: (x) => events.push(x),
+    }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SmbAuthError);
+    expect(events.map(label).slice(-2)).toEqual([
+      `send SESSION_SETUP AS-REQ (PA-ENC-TIMESTAMP) @${s.realm}`,
+      `receive SESSION_SETUP KRB-ERROR (KDC_ERR_PREAUTH_FAILED) @${s.realm}`,
     ]);
   });
 

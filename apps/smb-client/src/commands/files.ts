@@ -1,7 +1,7 @@
 /** `ls`, `get`, `put`, `mkdir`, `rm`, `mv` on //HOST/SHARE/PATH, and the listing format they share with the shell. */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SmbDirent, SmbTree } from '@postntlm/smb2-client';
@@ -44,13 +44,26 @@ const counting = (progress: Progress) =>
     },
   });
 
-export async function download(tree: SmbTree, remote: string, local: string, io: AppIo): Promise<number> {
+/** Where a download goes: `local`, or inside it under the remote name when it is a directory. */
+async function localDestination(local: string, remote: string): Promise<string> {
+  const info = await stat(local).catch(() => undefined);
+  return info?.isDirectory() === true ? join(local, basename(remote)) : local;
+}
+
+/** Downloads `remote` to `local` (a file or a directory); resolves to the file written and its size. */
+export async function download(
+  tree: SmbTree,
+  remote: string,
+  local: string,
+  io: AppIo,
+): Promise<{ local: string; bytes: number }> {
   const info = await tree.stat(remote);
   if (info.isDirectory()) throw usageError(`${remote} is a directory`);
+  const dest = await localDestination(local, remote);
   const progress = progressBar(`get ${basename(remote)}`, info.size, io.stderr, io.stderrIsTty);
-  await pipeline(tree.createReadStream(remote), counting(progress), createWriteStream(local));
+  await pipeline(tree.createReadStream(remote), counting(progress), createWriteStream(dest));
   progress.done();
-  return info.size;
+  return { local: dest, bytes: info.size };
 }
 
 export async function upload(tree: SmbTree, local: string, remote: string, io: AppIo): Promise<number> {
@@ -84,9 +97,8 @@ const OPS: Record<string, { usage: string; args: [number, number]; run: Op }> = 
     args: [1, 2],
     async run(tree, path, p, io) {
       if (path === '') throw usageError('get: name a file: //HOST/SHARE/PATH');
-      const local = p.positionals[1] ?? basename(path);
-      const size = await download(tree, path, local, io);
-      if (flag(p, 'json')) io.stdout(`${JSON.stringify({ get: path, local, bytes: size })}\n`);
+      const { local, bytes } = await download(tree, path, p.positionals[1] ?? basename(path), io);
+      if (flag(p, 'json')) io.stdout(`${JSON.stringify({ get: path, local, bytes })}\n`);
     },
   },
   put: {
@@ -104,25 +116,33 @@ const OPS: Record<string, { usage: string; args: [number, number]; run: Op }> = 
   mkdir: {
     usage: 'postntlm-smb mkdir //HOST/SHARE/PATH [options]',
     args: [1, 1],
-    run: (tree, path) => tree.mkdir(path),
+    async run(tree, path, p, io) {
+      if (path === '') throw usageError('mkdir: name the directory: //HOST/SHARE/PATH');
+      await tree.mkdir(path);
+      if (flag(p, 'json')) io.stdout(`${JSON.stringify({ mkdir: path })}\n`);
+    },
   },
   rm: {
     usage: 'postntlm-smb rm //HOST/SHARE/PATH [--recursive] [options]',
     args: [1, 1],
-    async run(tree, path, p) {
+    async run(tree, path, p, io) {
       if (path === '') throw usageError('rm: will not remove the share root');
       const info = await tree.stat(path);
-      if (info.isDirectory()) await tree.rm(path, { recursive: flag(p, 'recursive') });
-      else await tree.rm(path);
+      // An empty directory goes without --recursive (a non-empty one: STATUS_DIRECTORY_NOT_EMPTY).
+      if (info.isDirectory() && !flag(p, 'recursive')) await tree.rmdir(path);
+      else await tree.rm(path, { recursive: flag(p, 'recursive') });
+      if (flag(p, 'json')) io.stdout(`${JSON.stringify({ rm: path })}\n`);
     },
   },
   mv: {
     usage: 'postntlm-smb mv //HOST/SHARE/FROM TO [--replace] [options]  (TO: a path in the same share)',
     args: [2, 2],
-    async run(tree, path, p) {
+    async run(tree, path, p, io) {
       const to = (p.positionals[1] as string).replace(/\\/g, '/');
       const dest = to.startsWith('//') ? parseTarget(to).path : to.replace(/^\/+/, '');
+      if (path === '' || dest === '') throw usageError('mv: the share root cannot be renamed or replaced');
       await tree.rename(path, dest, { replace: flag(p, 'replace') });
+      if (flag(p, 'json')) io.stdout(`${JSON.stringify({ mv: path, to: dest })}\n`);
     },
   },
 };

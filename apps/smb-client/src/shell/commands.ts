@@ -63,7 +63,7 @@ export const SHELL_COMMANDS: Record<string, { usage: string; run: ShellCommand }
     async run(s, args) {
       need(args, 1, 'get REMOTE [LOCAL]');
       const remote = joinPath(s.cwd, args[0] as string);
-      const bytes = await download(s.tree, remote, args[1] ?? basename(remote), s.io);
+      const { bytes } = await download(s.tree, remote, args[1] ?? basename(remote), s.io);
       s.io.stdout(`getting file \\${remote.replace(/\//g, '\\')} (${bytes} bytes)\n`);
     },
   },

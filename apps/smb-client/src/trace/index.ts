@@ -12,10 +12,13 @@ import { renderText } from './text.js';
 export type { AuthStep, Party } from './steps.js';
 export { renderSvg, renderText, toSteps };
 
+/** One NEGOTIATE or SESSION_SETUP message as smb2-client reports it (`onAuthTrace`). */
+export type AuthTraceEvent = SmbAuthTraceEvent;
+
 export interface AuthTrace {
   /** What to pass to `SmbClient.connect` to receive the client's authentication events. */
   readonly clientOptions: Pick<SmbClientOptions, 'onAuthTrace'>;
-  readonly events: readonly SmbAuthTraceEvent[];
+  readonly events: readonly AuthTraceEvent[];
   /** The numbered steps, one line each (for --trace on stderr). */
   lines(): string[];
   /** A self-contained SVG sequence diagram (for --trace-svg FILE). */
@@ -23,7 +26,7 @@ export interface AuthTrace {
 }
 
 export function createAuthTrace(options: { server: string }): AuthTrace {
-  const events: SmbAuthTraceEvent[] = [];
+  const events: AuthTraceEvent[] = [];
   return {
     clientOptions: { onAuthTrace: (e) => events.push(e) },
     events,

@@ -15,7 +15,15 @@ export interface AuthStep {
   readonly atMs: number;
 }
 
-function tokenLabel(e: SmbAuthTraceEvent): string {
+/** A mechanism's name as the trace shows it before a Kerberos message. */
+const mechPrefix = (name: string | undefined): string =>
+  name === undefined ? '' : name === 'IAKERB' ? 'IAKerb ' : `${name} `;
+
+/**
+ * What the message carries. `afterProxy`: IAKerb proxy tokens came before it, so an AP-REQ
+ * holds the IAKERB-FINISHED checksum over them (our initiator adds it exactly then).
+ */
+function tokenLabel(e: SmbAuthTraceEvent, afterProxy: boolean): string {
   const t = e.token;
   if (t === undefined) return '';
   if (e.command === 'NEGOTIATE')
@@ -28,7 +36,9 @@ function tokenLabel(e: SmbAuthTraceEvent): string {
         : `IAKerb realm discovery: ${t.targetRealm}`;
     return `IAKerb ${t.kerberos ?? 'message'}`;
   }
-  const mech = t.mechs.includes('IAKERB') ? 'IAKerb ' : t.mechs.length > 0 ? `${t.mechs[0]} ` : '';
+  // The GSS framing names the token's mechanism; SPNEGO's list only says what was offered.
+  const mech = mechPrefix(t.gssMech ?? (t.mechs.includes('IAKERB') ? 'IAKERB' : t.mechs[0]));
+  if (t.kind === 'ap-req' && afterProxy) return `${mech}AP-REQ (IAKERB-FINISHED)`;
   if (t.kerberos !== undefined) return `${mech}${t.kerberos}`;
   if (t.spnego === 'NegTokenInit' || t.spnego === 'NegTokenInit2')
     return `SPNEGO ${t.spnego} (${t.mechs.join(', ')})`;
@@ -36,16 +46,30 @@ function tokenLabel(e: SmbAuthTraceEvent): string {
   return `SPNEGO ${t.spnego}`;
 }
 
-/** Whether the server forwarded this message to (or got it from) a KDC: an IAKerb KDC exchange. */
-const viaKdc = (e: SmbAuthTraceEvent): boolean =>
-  e.token?.kind === 'iakerb-proxy' &&
-  e.token.kerberos !== 'realm discovery' &&
-  e.token.kerberos !== undefined;
+/**
+ * Whether the server forwarded this message to (or got it from) a KDC: an IAKerb KDC
+ * exchange. Not realm discovery (the server answers it), nor KRB-ERROR 85/86, which the
+ * server itself sends when it found no KDC or got no answer.
+ */
+const viaKdc = (e: SmbAuthTraceEvent): boolean => {
+  const kerberos = e.token?.kind === 'iakerb-proxy' ? e.token.kerberos : undefined;
+  return (
+    kerberos !== undefined &&
+    kerberos !== 'realm discovery' &&
+    kerberos !== 'malformed' &&
+    !kerberos.includes('KRB_AP_ERR_IAKERB_KDC_')
+  );
+};
 
 export function toSteps(events: readonly SmbAuthTraceEvent[]): AuthStep[] {
   const t0 = events[0]?.timeMs ?? 0;
+  let afterProxy = false;
   return events.map((e, i) => {
     const kdc = viaKdc(e);
+    const what = tokenLabel(e, afterProxy);
+    if (e.command === 'NEGOTIATE')
+      afterProxy = false; // a new connection (reconnect)
+    else if (e.token?.kind === 'iakerb-proxy') afterProxy = true;
     const path: Party[] =
       e.direction === 'send'
         ? kdc
@@ -54,7 +78,6 @@ export function toSteps(events: readonly SmbAuthTraceEvent[]): AuthStep[] {
         : kdc
           ? ['kdc', 'server', 'client']
           : ['server', 'client'];
-    const what = tokenLabel(e);
     const verb = e.direction === 'send' ? 'request' : 'response';
     return {
       n: i + 1,

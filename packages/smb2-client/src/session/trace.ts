@@ -20,6 +20,12 @@ export interface SmbAuthTokenInfo {
   readonly negState?: 'accept-completed' | 'accept-incomplete' | 'reject' | 'request-mic';
   /** The mechanism token's kind: an IAKerb proxy message, or the context tokens. */
   readonly kind?: 'iakerb-proxy' | 'ap-req' | 'ap-rep' | 'krb-error' | 'other';
+  /**
+   * The mechanism named by the mechanism token's own GSS framing (`IAKERB` for an IAKerb
+   * AP-REQ/AP-REP of the draft dialect, `KRB5` for plain Kerberos); absent when unframed.
+   * Later SPNEGO legs carry no mechanism list, so this is what says whose token it is.
+   */
+  readonly gssMech?: string;
   /** For an IAKerb proxy token: the realm in its header (empty in realm discovery). */
   readonly targetRealm?: string;
   /**
@@ -89,31 +95,35 @@ function kerberosMessage(bytes: Uint8Array): string {
 }
 
 /** The mechanism token: IAKerb proxy (with its Kerberos message), AP-REQ, AP-REP or KRB-ERROR. */
-function mechToken(bytes: Uint8Array): Pick<SmbAuthTokenInfo, 'kind' | 'targetRealm' | 'kerberos'> {
+function mechToken(
+  bytes: Uint8Array,
+): Pick<SmbAuthTokenInfo, 'kind' | 'gssMech' | 'targetRealm' | 'kerberos'> {
   const peek = peekToken(bytes);
+  const framing = peek.mech === undefined ? {} : { gssMech: mechName(peek.mech) };
   if (peek.kind === 'proxy') {
     try {
       const proxy = decodeProxyToken(bytes);
       return {
         kind: 'iakerb-proxy',
+        ...framing,
         targetRealm: proxy.header.targetRealm,
         kerberos: proxy.message.length === 0 ? 'realm discovery' : kerberosMessage(proxy.message),
       };
     } catch {
-      return { kind: 'iakerb-proxy', kerberos: 'malformed' };
+      return { kind: 'iakerb-proxy', ...framing, kerberos: 'malformed' };
     }
   }
-  if (peek.kind === 'ap-req') return { kind: 'ap-req', kerberos: 'AP-REQ' };
-  if (peek.kind === 'ap-rep') return { kind: 'ap-rep', kerberos: 'AP-REP' };
+  if (peek.kind === 'ap-req') return { kind: 'ap-req', ...framing, kerberos: 'AP-REQ' };
+  if (peek.kind === 'ap-rep') return { kind: 'ap-rep', ...framing, kerberos: 'AP-REP' };
   if (peek.kind === 'krb-error') {
     try {
       const inner = decodeGssToken(bytes).inner.subarray(2);
-      return { kind: 'krb-error', kerberos: kerberosMessage(inner) };
+      return { kind: 'krb-error', ...framing, kerberos: kerberosMessage(inner) };
     } catch {
-      return { kind: 'krb-error', kerberos: 'KRB-ERROR' };
+      return { kind: 'krb-error', ...framing, kerberos: 'KRB-ERROR' };
     }
   }
-  return { kind: 'other' };
+  return { kind: 'other', ...framing };
 }
 
 /** Classifies a SESSION_SETUP or NEGOTIATE security buffer. */
