@@ -45,16 +45,17 @@ export function createSmbServer(options: SmbServerOptions): SmbServer {
   return {
     ntlmAttempts: attempts,
     async listen(where = {}) {
-      const s = createServer((socket) => {
+      // Paused on connect: nothing is read before the connection can read in place.
+      const s = createServer({ pauseOnConnect: true }, (accepted) => {
         // Past the connection limit a new connection is closed at once (limits.maxConnections).
         if (sockets.size >= limits.maxConnections) {
-          socket.destroy();
+          accepted.destroy();
           return;
         }
+        accepted.setNoDelay(true);
+        const { socket } = new SmbConnection(accepted, context);
         sockets.add(socket);
         socket.on('close', () => sockets.delete(socket));
-        socket.setNoDelay(true);
-        new SmbConnection(socket, context);
       });
       server = s;
       await new Promise<void>((resolve, reject) => {

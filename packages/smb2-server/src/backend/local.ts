@@ -69,6 +69,20 @@ export interface LocalDirectoryBackendOptions extends NameOptions {
 const FILE_FLAGS = C.O_NOFOLLOW | C.O_NONBLOCK;
 const DIR_FLAGS = C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW;
 const MAX_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
+/** A READ of at least 2 × READ_PIECE_MIN bytes is read as up to READ_PIECES preads at once. */
+const READ_PIECES = 2;
+const READ_PIECE_MIN = 1 << 20;
+
+/** Reads `length` bytes at `pos` into `into[at..]`, fewer only at the end of the file. */
+async function readFully(fh: FileHandle, into: Uint8Array, at: number, length: number, pos: number) {
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(into, at + got, length - got, pos + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
+}
 const { DIRECTORY_FILE, NON_DIRECTORY_FILE, DELETE_ON_CLOSE } = CreateOptions;
 const D = CreateDisposition;
 
@@ -411,10 +425,20 @@ export class LocalDirectoryBackend implements ShareBackend {
     h.node.locks.checkIo(h, offset, BigInt(length), false);
     let got = 0;
     try {
-      while (got < length) {
-        const { bytesRead } = await h.fh.read(into, got, length - got, pos + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
+      // A big read in pieces read at once: the thread pool preads them side by side (about
+      // half the wait for 8 MiB from the page cache). The data is the whole pieces in order,
+      // up to the first one that came back short (the end of the file).
+      const pieces = Math.min(READ_PIECES, Math.floor(length / READ_PIECE_MIN)) || 1;
+      const size = Math.ceil(length / pieces);
+      const counts = await Promise.all(
+        Array.from({ length: pieces }, (_, i) =>
+          readFully(h.fh, into, i * size, Math.min(size, length - i * size), pos + i * size),
+        ),
+      );
+      for (let i = 0; i < pieces; i++) {
+        const n = counts[i] as number;
+        got += n;
+        if (n < Math.min(size, length - i * size)) break;
       }
     } catch (e) {
       throw toSmbError(e);

@@ -24,17 +24,16 @@ import {
   Command,
   type CreateRequest,
   Dialect,
+  DirectTcpFrameReader,
   DirectTcpFramer,
   dateToFiletime,
   decodeMessage,
   decodeTransform,
-  decryptMessage,
   directTcpHeader,
   echoResponse,
   encodeMessage,
   encodeReadResponseHeaderOnly,
   encryptMessage,
-  encryptMessageParts,
   type FileId,
   type FlushRequest,
   findNegotiateContext,
@@ -95,8 +94,10 @@ import { isSignedMessage, PendingOperations, toAsyncResponse } from './async.js'
 import { ConnectionGuard } from './connection-guard.js';
 import { CreditWindow } from './credits.js';
 import { FramePool } from './frame-pool.js';
+import { adoptWithInPlaceReads } from './in-place-reads.js';
 import type { ServerContext } from './server-context.js';
 import { type Negotiated, Session, type Tree } from './session.js';
+import { decryptMessageSliced, encryptMessagePartsSliced } from './sliced-gcm.js';
 
 export type { ServerContext } from './server-context.js';
 
@@ -209,26 +210,51 @@ export class SmbConnection {
   private readonly framePool: FramePool;
   /** Lone READs and WRITEs being answered (handleFrame), at most MAX_INFLIGHT_IO. */
   private readonly inflightIo = new Set<Promise<void>>();
+  /**
+   * The encrypted replies being made, one after the other in the order answered: in slices,
+   * two at once would finish together, and the first later than it could.
+   */
+  private sealing: Promise<unknown> = Promise.resolve();
   readonly peer: string;
 
+  /** The connection's socket (for an accepted one paused on connect: re-made to read in place). */
+  readonly socket: Socket;
+
+  /**
+   * @param accepted the client's socket; when it was accepted with `pauseOnConnect` and has
+   *   read nothing, its reads go straight into frame buffers (./in-place-reads.ts) and
+   *   `socket` is the socket that now carries the connection.
+   */
   constructor(
-    private readonly socket: Socket,
+    accepted: Socket,
     private readonly server: ServerContext,
   ) {
-    this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.peer = `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? '?'}`;
     this.framePool = server.framePool ?? new FramePool(1 << 20, 0);
     const pool = this.framePool;
-    this.framer = new DirectTcpFramer((server.options.maxIoSize ?? 8 << 20) + 64 * 1024, {
-      allocate: (n) => pool.allocate(n),
+    const maxFrame = (server.options.maxIoSize ?? 8 << 20) + 64 * 1024;
+    this.framer = new DirectTcpFramer(maxFrame, { allocate: (n) => pool.allocate(n) });
+    const reader = new DirectTcpFrameReader(maxFrame, (n) => pool.allocate(n));
+    const inPlace = adoptWithInPlaceReads(accepted, {
+      buffer: () => reader.buffer(),
+      callback: (n) => this.receiveFrames(() => reader.filled(n)),
     });
+    const socket = inPlace ?? accepted;
+    this.socket = socket;
     this.credits = new CreditWindow(server.limits.maxCredits);
     this.guard = new ConnectionGuard(socket, server.limits, {
       authenticated: () => [...this.sessions.values()].some((s) => s.state === 'valid'),
       busy: () => this.pending.size > 0 || [...this.sessions.values()].some((s) => s.opens.size > 0),
     });
-    socket.on('data', (chunk: Buffer) =>
-      this.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
-    );
+    if (inPlace === undefined)
+      socket.on('data', (chunk: Buffer) =>
+        this.receiveFrames(() => {
+          this.framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          const frames: Uint8Array[] = [];
+          for (let f = this.framer.next(); f !== undefined; f = this.framer.next()) frames.push(f);
+          return frames;
+        }),
+      );
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.pending.cancelWhere();
@@ -238,6 +264,8 @@ export class SmbConnection {
         .then(() => this.closeAll())
         .catch(() => {});
     });
+    // A socket paused on connect starts reading only now, with every handler in place.
+    socket.resume();
   }
 
   /** Closes every open of every session (the connection went away). */
@@ -258,11 +286,13 @@ export class SmbConnection {
     await session.opens.closeAll();
   }
 
-  private receive(chunk: Uint8Array): void {
+  /**
+   * Queues the frames `cut` returns (the bytes just received, framed); false (stop reading)
+   * and the connection dropped when they cannot be framed.
+   */
+  private receiveFrames(cut: () => Uint8Array[]): boolean {
     try {
-      this.framer.push(chunk);
-      for (let frame = this.framer.next(); frame !== undefined; frame = this.framer.next()) {
-        const f = frame;
+      for (const f of cut()) {
         this.guard.received();
         this.queue = this.queue
           .then(() => this.handleFrame(f))
@@ -271,8 +301,10 @@ export class SmbConnection {
           })
           .finally(() => this.guard.answered());
       }
+      return true;
     } catch {
       this.socket.destroy();
+      return false;
     }
   }
 
@@ -288,7 +320,7 @@ export class SmbConnection {
         return;
       }
       const pool = this.framePool;
-      plain = decryptMessage(frame, key, this.negotiated.cipher, { allocate: (n) => pool.allocate(n) });
+      plain = await decryptMessageSliced(frame, key, this.negotiated.cipher, (n) => pool.allocate(n));
       encryptedFor = session;
     }
     // A lone READ or WRITE is answered while the next frames are read: its checks (credits,
@@ -360,12 +392,15 @@ export class SmbConnection {
       for (const r of pooled) this.framePool.release(r);
     };
     if (encryptReply?.keys?.serverToClientKey !== undefined && this.negotiated?.cipher !== undefined) {
-      const parts = encryptMessageParts({
+      const options = {
         cipher: this.negotiated.cipher,
         key: encryptReply.keys.serverToClientKey,
         sessionId: encryptReply.id,
         message: out,
-      });
+      };
+      const sealed = this.sealing.then(() => encryptMessagePartsSliced(options));
+      this.sealing = sealed.catch(() => {});
+      const parts = await sealed;
       // GCM hands back new ciphertext; CCM's goes through a joined copy: the plaintext is free.
       releasePooled();
       this.guard.writeParts([directTcpHeader(parts.reduce((n, p) => n + p.length, 0)), ...parts]);
