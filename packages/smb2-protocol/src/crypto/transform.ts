@@ -166,11 +166,60 @@ const isGcm = (cipher: CipherId): boolean =>
   cipher === CipherId.AES_128_GCM || cipher === CipherId.AES_256_GCM;
 
 /**
- * Encrypts a message into transform-frame parts: `[header (52 bytes), ...ciphertext]`, for
- * vectored writes. On the node backend, GCM ciphertext comes as one chunk per message
- * part, straight from node:crypto (no copy of the plaintext or ciphertext).
+ * How the async variants share the thread: `between()` is awaited after every `sliceBytes`
+ * of native AES-GCM work, so that a server's socket keeps sending and reading while a large
+ * message is sealed or opened (a turn of the event loop, e.g. `setImmediate`).
  */
-export function encryptMessageParts(options: EncryptOptions): Uint8Array[] {
+export interface PacingOptions {
+  readonly between: () => Promise<void>;
+  /** Default 1 MiB. */
+  readonly sliceBytes?: number;
+}
+
+const DEFAULT_PACING_SLICE = 1 << 20;
+
+/**
+ * Native AES-GCM runs as a generator of slices: it yields the bytes processed so far after
+ * each CHUNK, and returns its result. The sync functions drain it; the paced ones await
+ * `between()` on the way. Errors of node:crypto become SmbCryptoError either way.
+ */
+type Slices<T> = Generator<number, T, void>;
+
+function drain<T>(what: string, steps: Slices<T>): T {
+  return wrapCrypto(what, () => {
+    for (;;) {
+      const r = steps.next();
+      if (r.done === true) return r.value;
+    }
+  });
+}
+
+async function drainPaced<T>(what: string, steps: Slices<T>, pacing: PacingOptions): Promise<T> {
+  const slice = pacing.sliceBytes ?? DEFAULT_PACING_SLICE;
+  if (!Number.isInteger(slice) || slice <= 0)
+    throw new SmbCryptoError('invalid-argument', 'sliceBytes must be a positive integer');
+  let next = slice;
+  for (;;) {
+    const r = wrapCrypto(what, () => steps.next());
+    if (r.done === true) return r.value;
+    if (r.value >= next) {
+      await pacing.between();
+      next = r.value + slice;
+    }
+  }
+}
+
+/** A checked message ready to seal: its header (tag still zero), AAD, nonce and parts. */
+interface Sealing {
+  readonly cipher: CipherId;
+  readonly key: Uint8Array;
+  readonly parts: readonly Uint8Array[];
+  readonly header: Uint8Array;
+  readonly aad: Uint8Array;
+  readonly nonce: Uint8Array;
+}
+
+function prepareSealing(options: EncryptOptions): Sealing {
   const { cipher, key, sessionId, message } = options;
   checkCipherAndKey(cipher, key);
   const parts = partsOf(message);
@@ -198,44 +247,144 @@ export function encryptMessageParts(options: EncryptOptions): Uint8Array[] {
     flags: TRANSFORM_FLAG_ENCRYPTED,
     sessionId,
   });
-  const aad = header.subarray(AAD_OFFSET);
-  const nonce = nonceField.subarray(0, nonceLength);
+  return {
+    cipher,
+    key,
+    parts,
+    header,
+    aad: header.subarray(AAD_OFFSET),
+    nonce: nonceField.subarray(0, nonceLength),
+  };
+}
 
-  const native = isGcm(cipher) ? nativeCrypto() : undefined;
-  if (native !== undefined) {
-    return wrapCrypto('AES-GCM encryption', () => {
-      const c = native.createCipheriv(key.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm', key, nonce, {
-        authTagLength: 16,
-      });
-      c.setAAD(aad);
-      const out: Uint8Array[] = [header];
-      // In slices: small short-lived outputs rather than one fresh megabyte buffer per message.
-      for (const p of parts) {
-        for (let at = 0; at < p.length; at += CHUNK) {
-          const chunk = c.update(p.subarray(at, Math.min(p.length, at + CHUNK)));
-          out.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        }
-      }
-      c.final();
-      header.set(c.getAuthTag(), SIGNATURE_OFFSET);
-      return out;
-    });
+const gcmName = (key: Uint8Array): 'aes-128-gcm' | 'aes-256-gcm' =>
+  key.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm';
+
+/** Native GCM sealing in slices: `[header, ...ciphertext chunks]`, the tag put into the header. */
+function* nativeSeal(native: NonNullable<ReturnType<typeof nativeCrypto>>, s: Sealing): Slices<Uint8Array[]> {
+  const c = native.createCipheriv(gcmName(s.key), s.key, s.nonce, { authTagLength: 16 });
+  c.setAAD(s.aad);
+  const out: Uint8Array[] = [s.header];
+  let done = 0;
+  // In slices: small short-lived outputs rather than one fresh megabyte buffer per message.
+  for (const p of s.parts) {
+    for (let at = 0; at < p.length; at += CHUNK) {
+      const chunk = c.update(p.subarray(at, Math.min(p.length, at + CHUNK)));
+      out.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      done += chunk.byteLength;
+      yield done;
+    }
   }
+  c.final();
+  s.header.set(c.getAuthTag(), SIGNATURE_OFFSET);
+  return out;
+}
+
+/** The backend's one-shot AEAD (CCM, or GCM where node:crypto is absent). */
+function backendSeal(s: Sealing): Uint8Array[] {
   const backend = getBackend();
-  const plaintext = joinParts(parts);
-  const sealed = wrapCrypto(isGcm(cipher) ? 'AES-GCM encryption' : 'AES-CCM encryption', () =>
-    isGcm(cipher)
-      ? backend.aesGcmSeal(key, nonce, plaintext, aad)
-      : backend.aesCcmSeal(key, nonce, plaintext, aad),
+  const plaintext = joinParts(s.parts);
+  const sealed = wrapCrypto(isGcm(s.cipher) ? 'AES-GCM encryption' : 'AES-CCM encryption', () =>
+    isGcm(s.cipher)
+      ? backend.aesGcmSeal(s.key, s.nonce, plaintext, s.aad)
+      : backend.aesCcmSeal(s.key, s.nonce, plaintext, s.aad),
   );
-  header.set(sealed.tag, SIGNATURE_OFFSET);
-  return [header, sealed.ciphertext];
+  s.header.set(sealed.tag, SIGNATURE_OFFSET);
+  return [s.header, sealed.ciphertext];
+}
+
+/**
+ * Encrypts a message into transform-frame parts: `[header (52 bytes), ...ciphertext]`, for
+ * vectored writes. On the node backend, GCM ciphertext comes as one chunk per message
+ * part, straight from node:crypto (no copy of the plaintext or ciphertext).
+ */
+export function encryptMessageParts(options: EncryptOptions): Uint8Array[] {
+  const s = prepareSealing(options);
+  const native = isGcm(s.cipher) ? nativeCrypto() : undefined;
+  return native !== undefined ? drain('AES-GCM encryption', nativeSeal(native, s)) : backendSeal(s);
+}
+
+/**
+ * `encryptMessageParts`, same bytes, with `pacing.between()` awaited after every
+ * `pacing.sliceBytes` of native AES-GCM (messages shorter than that never wait).
+ */
+export async function encryptMessagePartsPaced(
+  options: EncryptOptions,
+  pacing: PacingOptions,
+): Promise<Uint8Array[]> {
+  const s = prepareSealing(options);
+  const native = isGcm(s.cipher) ? nativeCrypto() : undefined;
+  return native !== undefined
+    ? drainPaced('AES-GCM encryption', nativeSeal(native, s), pacing)
+    : backendSeal(s);
 }
 
 /** Encrypts a message into one transform frame (header || ciphertext). See encryptMessageParts. */
 export function encryptMessage(options: EncryptOptions): Uint8Array {
   const parts = encryptMessageParts(options);
   return joinParts(parts);
+}
+
+/** A checked transform frame ready to open. */
+interface Opening {
+  readonly cipher: CipherId;
+  readonly key: Uint8Array;
+  readonly ciphertext: Uint8Array;
+  readonly tag: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly aad: Uint8Array;
+}
+
+function prepareOpening(frame: Uint8Array, key: Uint8Array, cipher: CipherId): Opening {
+  checkCipherAndKey(cipher, key);
+  const { ciphertext } = decodeTransform(frame);
+  return {
+    cipher,
+    key,
+    ciphertext,
+    tag: frame.subarray(SIGNATURE_OFFSET, SIGNATURE_OFFSET + 16),
+    nonce: frame.subarray(NONCE_OFFSET, NONCE_OFFSET + cipherNonceLength(cipher)),
+    aad: frame.subarray(AAD_OFFSET, TRANSFORM_HEADER_SIZE),
+  };
+}
+
+/** Native GCM opening in slices into `allocate(n)` memory; zeroed and refused on a bad tag. */
+function* nativeOpen(
+  native: NonNullable<ReturnType<typeof nativeCrypto>>,
+  o: Opening,
+  allocate: (n: number) => Uint8Array,
+): Slices<Uint8Array> {
+  const out = allocate(o.ciphertext.length);
+  if (out.length !== o.ciphertext.length)
+    throw new SmbCryptoError(
+      'invalid-argument',
+      `allocate(${o.ciphertext.length}) returned ${out.length} bytes`,
+    );
+  const d = native.createDecipheriv(gcmName(o.key), o.key, o.nonce, { authTagLength: 16 });
+  d.setAuthTag(o.tag);
+  d.setAAD(o.aad);
+  // In slices: each output is small and short-lived (no fresh megabyte buffer per frame).
+  for (let at = 0; at < o.ciphertext.length; at += CHUNK) {
+    const piece = d.update(o.ciphertext.subarray(at, Math.min(o.ciphertext.length, at + CHUNK)));
+    out.set(piece, at);
+    yield at + piece.length;
+  }
+  try {
+    d.final(); // verifies the tag
+  } catch {
+    out.fill(0);
+    throw new SmbCryptoError('integrity', 'AES-GCM tag mismatch');
+  }
+  return out;
+}
+
+function backendOpen(o: Opening): Uint8Array {
+  const backend = getBackend();
+  return wrapCrypto(isGcm(o.cipher) ? 'AES-GCM decryption' : 'AES-CCM decryption', () =>
+    isGcm(o.cipher)
+      ? backend.aesGcmOpen(o.key, o.nonce, o.ciphertext, o.tag, o.aad)
+      : backend.aesCcmOpen(o.key, o.nonce, o.ciphertext, o.tag, o.aad),
+  );
 }
 
 /**
@@ -249,44 +398,28 @@ export function decryptMessage(
   cipher: CipherId,
   options: DecryptOptions = {},
 ): Uint8Array {
-  checkCipherAndKey(cipher, key);
-  const { ciphertext } = decodeTransform(frame);
-  const tag = frame.subarray(SIGNATURE_OFFSET, SIGNATURE_OFFSET + 16);
-  const nonce = frame.subarray(NONCE_OFFSET, NONCE_OFFSET + cipherNonceLength(cipher));
-  const aad = frame.subarray(AAD_OFFSET, TRANSFORM_HEADER_SIZE);
+  const o = prepareOpening(frame, key, cipher);
   const native = isGcm(cipher) && options.allocate !== undefined ? nativeCrypto() : undefined;
-  if (native !== undefined && options.allocate !== undefined) {
-    const allocate = options.allocate;
-    return wrapCrypto('AES-GCM decryption', () => {
-      const out = allocate(ciphertext.length);
-      if (out.length !== ciphertext.length)
-        throw new SmbCryptoError(
-          'invalid-argument',
-          `allocate(${ciphertext.length}) returned ${out.length} bytes`,
-        );
-      const d = native.createDecipheriv(key.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm', key, nonce, {
-        authTagLength: 16,
-      });
-      d.setAuthTag(tag);
-      d.setAAD(aad);
-      // In slices: each output is small and short-lived (no fresh megabyte buffer per frame).
-      for (let at = 0; at < ciphertext.length; at += CHUNK) {
-        const piece = d.update(ciphertext.subarray(at, Math.min(ciphertext.length, at + CHUNK)));
-        out.set(piece, at);
-      }
-      try {
-        d.final(); // verifies the tag
-      } catch {
-        out.fill(0);
-        throw new SmbCryptoError('integrity', 'AES-GCM tag mismatch');
-      }
-      return out;
-    });
-  }
-  const backend = getBackend();
-  return wrapCrypto(isGcm(cipher) ? 'AES-GCM decryption' : 'AES-CCM decryption', () =>
-    isGcm(cipher)
-      ? backend.aesGcmOpen(key, nonce, ciphertext, tag, aad)
-      : backend.aesCcmOpen(key, nonce, ciphertext, tag, aad),
-  );
+  return native !== undefined && options.allocate !== undefined
+    ? drain('AES-GCM decryption', nativeOpen(native, o, options.allocate))
+    : backendOpen(o);
+}
+
+/**
+ * `decryptMessage`, same result and errors, with `pacing.between()` awaited after every
+ * `pacing.sliceBytes` of native AES-GCM. The plaintext goes to `allocate(n)` (default: a new
+ * buffer).
+ */
+export async function decryptMessagePaced(
+  frame: Uint8Array,
+  key: Uint8Array,
+  cipher: CipherId,
+  options: DecryptOptions & PacingOptions,
+): Promise<Uint8Array> {
+  const o = prepareOpening(frame, key, cipher);
+  const native = isGcm(cipher) ? nativeCrypto() : undefined;
+  const allocate = options.allocate ?? ((n: number) => new Uint8Array(n));
+  return native !== undefined
+    ? drainPaced('AES-GCM decryption', nativeOpen(native, o, allocate), options)
+    : backendOpen(o);
 }

@@ -29,11 +29,13 @@ import {
   dateToFiletime,
   decodeMessage,
   decodeTransform,
+  decryptMessagePaced,
   directTcpHeader,
   echoResponse,
   encodeMessage,
   encodeReadResponseHeaderOnly,
   encryptMessage,
+  encryptMessagePartsPaced,
   type FileId,
   type FlushRequest,
   findNegotiateContext,
@@ -97,7 +99,6 @@ import { FramePool } from './frame-pool.js';
 import { adoptWithInPlaceReads } from './in-place-reads.js';
 import type { ServerContext } from './server-context.js';
 import { type Negotiated, Session, type Tree } from './session.js';
-import { decryptMessageSliced, encryptMessagePartsSliced } from './sliced-gcm.js';
 
 export type { ServerContext } from './server-context.js';
 
@@ -111,6 +112,12 @@ const READ_RESPONSE_FIXED: BodyCodec<Omit<ReadResponse, 'data'> & { dataLength: 
     throw new Error('encode only');
   },
 };
+
+/**
+ * A turn of the event loop between slices of AES-GCM on a large message, so the socket keeps
+ * sending the previous reply and reading the next request meanwhile.
+ */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Lone READs/WRITEs one connection has in flight at once (each holds up to a MaxWriteSize frame). */
 const MAX_INFLIGHT_IO = 8;
@@ -320,7 +327,10 @@ export class SmbConnection {
         return;
       }
       const pool = this.framePool;
-      plain = await decryptMessageSliced(frame, key, this.negotiated.cipher, (n) => pool.allocate(n));
+      plain = await decryptMessagePaced(frame, key, this.negotiated.cipher, {
+        allocate: (n) => pool.allocate(n),
+        between: turn,
+      });
       encryptedFor = session;
     }
     // A lone READ or WRITE is answered while the next frames are read: its checks (credits,
@@ -398,7 +408,7 @@ export class SmbConnection {
         sessionId: encryptReply.id,
         message: out,
       };
-      const sealed = this.sealing.then(() => encryptMessagePartsSliced(options));
+      const sealed = this.sealing.then(() => encryptMessagePartsPaced(options, { between: turn }));
       this.sealing = sealed.catch(() => {});
       const parts = await sealed;
       // GCM hands back new ciphertext; CCM's goes through a joined copy: the plaintext is free.

@@ -1,13 +1,26 @@
 import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import {
   CipherId,
   decryptMessage,
+  decryptMessagePaced,
   encryptMessageParts,
+  encryptMessagePartsPaced,
   SmbCryptoError,
   SmbDecodeError,
-} from '@postntlm/smb2-protocol';
-import { describe, expect, it } from 'vitest';
-import { decryptMessageSliced, encryptMessagePartsSliced, GCM_SLICE } from '../src/core/sliced-gcm.js';
+} from '../src/index.js';
+
+const GCM_SLICE = 1 << 20;
+/** A turn of the event loop, as a server gives its socket between slices. */
+const between = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const encryptMessagePartsSliced = (o: Parameters<typeof encryptMessageParts>[0]) =>
+  encryptMessagePartsPaced(o, { between });
+const decryptMessageSliced = (
+  frame: Uint8Array,
+  key: Uint8Array,
+  cipher: CipherId,
+  allocate: (n: number) => Uint8Array,
+) => decryptMessagePaced(frame, key, cipher, { allocate, between });
 
 const join = (parts: readonly Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -24,12 +37,13 @@ const same = (a: Uint8Array, b: Uint8Array): boolean =>
   Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 const SESSION = 0x1122334455667788n;
 
-describe('sliced AES-GCM', () => {
+/** The paced variants: the same bytes and errors as the sync ones, with the event loop turning between slices. */
+describe('paced AES-GCM (encryptMessagePartsPaced, decryptMessagePaced)', () => {
   for (const [cipher, keyLength] of [
     [CipherId.AES_128_GCM, 16],
     [CipherId.AES_256_GCM, 32],
   ] as const) {
-    it(`cipher ${cipher}: what it encrypts, smb2-protocol decrypts, and back (several slices)`, async () => {
+    it(`cipher ${cipher}: what it encrypts, decryptMessage opens, and back (several slices)`, async () => {
       const key = randomBytes(keyLength);
       const message = randomBytes(GCM_SLICE + 65536 + 123);
       const frame = join(await encryptMessagePartsSliced({ cipher, key, sessionId: SESSION, message }));
@@ -71,7 +85,7 @@ describe('sliced AES-GCM', () => {
     expect(out?.every((b) => b === 0)).toBe(true);
   });
 
-  it('rejects a malformed frame as smb2-protocol does', async () => {
+  it('rejects a malformed frame as decryptMessage does', async () => {
     const frame = new Uint8Array(52 + 2 * GCM_SLICE);
     await expect(
       decryptMessageSliced(frame, randomBytes(16), CipherId.AES_128_GCM, allocate),
@@ -90,7 +104,7 @@ describe('sliced AES-GCM', () => {
     ).rejects.toBeInstanceOf(SmbCryptoError);
   });
 
-  it('leaves small messages and CCM to smb2-protocol (same results)', async () => {
+  it('small messages and CCM give the same results as the sync functions', async () => {
     const key = randomBytes(16);
     for (const cipher of [CipherId.AES_128_CCM, CipherId.AES_128_GCM]) {
       const message = randomBytes(cipher === CipherId.AES_128_CCM ? GCM_SLICE + 16 : 1000);
@@ -98,6 +112,35 @@ describe('sliced AES-GCM', () => {
       expect(same(decryptMessage(frame, key, cipher), message)).toBe(true);
       expect(same(await decryptMessageSliced(frame, key, cipher, allocate), message)).toBe(true);
     }
+  });
+
+  it('awaits between() once per slice, and never for a message shorter than a slice', async () => {
+    let calls = 0;
+    const counting = {
+      between: () => {
+        calls += 1;
+        return Promise.resolve();
+      },
+      sliceBytes: 1 << 20,
+    };
+    const key = randomBytes(16);
+    await encryptMessagePartsPaced(
+      { cipher: CipherId.AES_128_GCM, key, sessionId: 1n, message: randomBytes(4 * GCM_SLICE) },
+      counting,
+    );
+    expect(calls).toBe(4);
+    calls = 0;
+    await encryptMessagePartsPaced(
+      { cipher: CipherId.AES_128_GCM, key, sessionId: 1n, message: randomBytes(1000) },
+      counting,
+    );
+    expect(calls).toBe(0);
+    await expect(
+      encryptMessagePartsPaced(
+        { cipher: CipherId.AES_128_GCM, key, sessionId: 1n, message: randomBytes(10) },
+        { between, sliceBytes: 0 },
+      ),
+    ).rejects.toBeInstanceOf(SmbCryptoError);
   });
 
   it('lets the event loop run between slices', async () => {
