@@ -49,7 +49,13 @@ export {
   type SmbAuthTraceListener,
 } from './session/trace.js';
 export { SmbFileHandle } from './tree/file-handle.js';
-export { type IoOptions, runPipelined } from './tree/io.js';
+export {
+  type ChunkReadOptions,
+  type ChunkSource,
+  type IoOptions,
+  runPipelined,
+  type WriteFromOptions,
+} from './tree/io.js';
 export { toSmbPath } from './tree/paths.js';
 export type { SmbDirent, SmbStats } from './tree/stats.js';
 export type { ReadStreamOptions, WriteStreamOptions } from './tree/streams.js';

@@ -84,6 +84,7 @@ export {
   verifySignature,
 } from './crypto/index.js';
 export * from './flags.js';
+export { FramePool } from './frame-pool.js';
 export { DirectTcpFrameReader } from './frame-reader.js';
 export {
   DirectTcpFramer,

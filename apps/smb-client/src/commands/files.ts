@@ -1,15 +1,12 @@
 /** `ls`, `get`, `put`, `mkdir`, `rm`, `mv` on //HOST/SHARE/PATH, and the listing format they share with the shell. */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { SmbDirent, SmbTree } from '@postntlm/smb2-client';
 import { flag, type Parsed, parse, SMB_OPTIONS } from '../cli/args.js';
 import type { AppIo } from '../cli/io.js';
 import { connect } from '../connect.js';
 import { ExitCode, usageError } from '../exit-codes.js';
-import { type Progress, progressBar } from '../progress.js';
+import { progressBar } from '../progress.js';
 import { parseTarget } from '../target.js';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
@@ -35,15 +32,6 @@ export const listingJson = (entries: readonly SmbDirent[]) =>
     mtime: e.mtime.toISOString(),
   }));
 
-/** Counts bytes through a stream for the progress bar. */
-const counting = (progress: Progress) =>
-  new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      progress.add(chunk.length);
-      done(null, chunk);
-    },
-  });
-
 /** Where a download goes: `local`, or inside it under the remote name when it is a directory. */
 async function localDestination(local: string, remote: string): Promise<string> {
   const info = await stat(local).catch(() => undefined);
@@ -61,7 +49,21 @@ export async function download(
   if (info.isDirectory()) throw usageError(`${remote} is a directory`);
   const dest = await localDestination(local, remote);
   const progress = progressBar(`get ${basename(remote)}`, info.size, io.stderr, io.stderrIsTty);
-  await pipeline(tree.createReadStream(remote), counting(progress), createWriteStream(dest));
+  const handle = await tree.open(remote, 'r');
+  try {
+    const file = await open(dest, 'w');
+    try {
+      // Lent chunks: each is written out before the loop takes the next (then it is reused).
+      for await (const chunk of handle.readChunks()) {
+        await file.write(chunk);
+        progress.add(chunk.length);
+      }
+    } finally {
+      await file.close();
+    }
+  } finally {
+    await handle.close();
+  }
   progress.done();
   return { local: dest, bytes: info.size };
 }
@@ -70,7 +72,21 @@ export async function upload(tree: SmbTree, local: string, remote: string, io: A
   const info = await stat(local);
   if (!info.isFile()) throw usageError(`${local} is not a file`);
   const progress = progressBar(`put ${basename(local)}`, info.size, io.stderr, io.stderrIsTty);
-  await pipeline(createReadStream(local), counting(progress), tree.createWriteStream(remote));
+  const file = await open(local, 'r');
+  try {
+    const handle = await tree.open(remote, 'w');
+    try {
+      await handle.writeFrom(async (buffer, at) => {
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, at);
+        progress.add(bytesRead);
+        return bytesRead;
+      });
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    await file.close();
+  }
   progress.done();
   return info.size;
 }

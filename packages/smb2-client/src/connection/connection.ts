@@ -71,6 +71,11 @@ export interface RequestSpec<Req, Res = unknown> {
   readonly encrypt?: boolean;
   /** Bytes sent after the encoded body without copying them (a WRITE's data). */
   readonly payload?: Uint8Array;
+  /**
+   * The payload is this request's own scratch memory, never read again by the caller: an
+   * encrypted request is sealed over it in place (no new memory per megabyte).
+   */
+  readonly payloadOwned?: boolean;
   /** Sign this request even in a session that does not sign everything (3.1.1 TREE_CONNECT). */
   readonly sign?: boolean;
   /** Extra header flags (RELATED_OPERATIONS is set by `compound`). */
@@ -166,6 +171,14 @@ export class SmbConnection {
     let n = 0;
     for (const p of this.#pending.values()) if (!p.settled) n++;
     return n;
+  }
+
+  /**
+   * Gives a received frame's memory back to the transport, for a later frame (any view of the
+   * frame will do). Only for a caller that holds the last view of it: it will be overwritten.
+   */
+  releaseFrame(view: Uint8Array): void {
+    this.#transport.release?.(view);
   }
 
   /** Called once when the connection dies. */
@@ -274,7 +287,10 @@ export class SmbConnection {
       parts = [joined];
     }
     for (const s of specs) if (s.onSent !== undefined) s.onSent(concatBytes(parts));
-    if (encrypt) parts = protect(parts, security, sessionId, { sign: false, encrypt });
+    // The encoded headers and a compound's joined bytes are fresh; a payload only if owned.
+    const inPlace =
+      messages.length > 1 || specs.every((s) => s.payload === undefined || s.payloadOwned === true);
+    if (encrypt) parts = protect(parts, security, sessionId, { sign: false, encrypt, inPlace });
     this.#write(parts);
     return promises;
   }
@@ -433,7 +449,9 @@ export class SmbConnection {
       if (security?.decryptionKey === undefined || security.cipher === undefined)
         throw new SmbProtocolError(`encrypted frame for unknown session 0x${header.sessionId.toString(16)}`);
       try {
-        frame = decryptMessage(frame, security.decryptionKey, security.cipher);
+        // Frames are the connection's own memory: decrypting over the ciphertext keeps an
+        // 8 MiB READ in cache and allocates nothing (about 3x the speed of one big update).
+        frame = decryptMessage(frame, security.decryptionKey, security.cipher, { inPlace: true });
       } catch (e) {
         throw new SmbIntegrityError('an encrypted response did not decrypt', { cause: e });
       }

@@ -31,7 +31,7 @@ export function protect(
   parts: Uint8Array[],
   security: SessionSecurity | undefined,
   sessionId: bigint,
-  how: { readonly sign: boolean; readonly encrypt: boolean },
+  how: { readonly sign: boolean; readonly encrypt: boolean; readonly inPlace?: boolean },
 ): Uint8Array[] {
   if (security === undefined) return parts;
   if (how.encrypt && security.encryptionKey !== undefined && security.cipher !== undefined)
@@ -40,6 +40,7 @@ export function protect(
       key: security.encryptionKey,
       sessionId,
       message: parts,
+      inPlace: how.inPlace === true,
     });
   if (how.sign) signMessage(parts, security.signingKey, security.signingAlgorithm);
   return parts;

@@ -4,7 +4,7 @@
  * in-memory pair, Node gets a TCP socket (`connectTcp`).
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { DirectTcpFrameReader } from '@postntlm/smb2-protocol';
+import { DirectTcpFrameReader, FramePool } from '@postntlm/smb2-protocol';
 import { abortReason, SmbConnectionError, SmbProtocolError } from '../errors.js';
 
 export interface TransportEvents {
@@ -28,6 +28,11 @@ export interface Transport {
   readonly allocate?: (n: number) => Uint8Array;
   /** `data` delivers whole frame bodies, the Direct TCP header (§2.1) taken off: no framing left to do. */
   readonly framed?: boolean;
+  /**
+   * Takes back the memory of a frame `data` delivered, for a later frame. The caller must
+   * hold no view of it any more. Frames the transport did not lend from its pool are ignored.
+   */
+  readonly release?: (frame: Uint8Array) => void;
 }
 
 export interface TcpOptions {
@@ -48,6 +53,8 @@ const allocateUnfilled = (n: number): Uint8Array => {
 /** Frames read in place (`onread` of a socket made by `connectTcp`), passed on once attached. */
 interface InPlaceReads {
   readonly reader: DirectTcpFrameReader;
+  /** Memory of READ responses of 1 MiB or more, recycled when a lending reader is done with it. */
+  readonly pool: FramePool;
   sink: ((frame: Uint8Array) => void) | undefined;
   readonly early: Uint8Array[];
 }
@@ -68,6 +75,7 @@ function tcpTransport(socket: Socket, inPlace: InPlaceReads | undefined): Transp
   return {
     allocate: allocateUnfilled,
     framed: inPlace !== undefined,
+    ...(inPlace === undefined ? {} : { release: (frame: Uint8Array) => inPlace.pool.release(frame) }),
     attach(e) {
       events = e;
       if (inPlace === undefined)
@@ -113,8 +121,11 @@ export function connectTcp(options: TcpOptions): Promise<Transport> {
       return;
     }
     // Reads land where `reader` says: large frames (READ responses) straight in their own buffer.
+    // Four spare 8 MiB frames: enough for a lending reader's window, little memory held.
+    const pool = new FramePool(1 << 20, 4);
     const inPlace: InPlaceReads = {
-      reader: new DirectTcpFrameReader(undefined, allocateUnfilled),
+      pool,
+      reader: new DirectTcpFrameReader(undefined, (n) => pool.allocate(n)),
       sink: undefined,
       early: [],
     };

@@ -15,7 +15,16 @@ import {
   setInfoResponse,
 } from '@postntlm/smb2-protocol';
 import { callOnTree, type TreeContext } from './context.js';
-import { type IoOptions, readRange, writeRange } from './io.js';
+import {
+  type ChunkReadOptions,
+  type ChunkSource,
+  type IoOptions,
+  readChunks,
+  readRange,
+  type WriteFromOptions,
+  writeFrom,
+  writeRange,
+} from './io.js';
 import { closeFile } from './open.js';
 import { type SmbStats, statsOf } from './stats.js';
 import { type TimesToSet, timesInfo } from './times.js';
@@ -35,9 +44,35 @@ export class SmbFileHandle {
     return readRange(this.tree, this.fileId, position, length, options);
   }
 
+  /**
+   * The file's bytes in order as lent chunks (one per READ, `depth` READs in flight): each is
+   * valid only until the loop takes the next one, then its memory is reused. Copy to keep.
+   *
+   * ```ts
+   * for await (const chunk of handle.readChunks()) hash.update(chunk);
+   * ```
+   */
+  readChunks(options?: ChunkReadOptions): AsyncGenerator<Uint8Array, void, undefined> {
+    return readChunks(this.tree, this.fileId, options);
+  }
+
   /** Writes all of `data` at `position`. */
   write(data: Uint8Array, position: number, options?: IoOptions): Promise<void> {
     return writeRange(this.tree, this.fileId, position, data, options);
+  }
+
+  /**
+   * Copies a random-access source into the file through `depth` reused buffers, one WRITE
+   * each; resolves with the bytes written. `source(buffer, position)` fills the buffer and
+   * resolves with the count (fewer than asked: the source ends there).
+   *
+   * ```ts
+   * const local = await fs.open('big.iso');
+   * await handle.writeFrom((b, at) => local.read(b, 0, b.length, at).then((r) => r.bytesRead));
+   * ```
+   */
+  writeFrom(source: ChunkSource, options?: WriteFromOptions): Promise<number> {
+    return writeFrom(this.tree, this.fileId, source, options);
   }
 
   /** Sets the file's size (cuts or extends with zeros). */

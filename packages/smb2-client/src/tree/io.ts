@@ -93,6 +93,8 @@ export async function writeChunk(
   offset: number,
   data: Uint8Array,
   signal?: AbortSignal,
+  /** `data` is scratch memory the caller gives up: an encrypted WRITE is sealed over it. */
+  owned = false,
 ): Promise<number> {
   if (data.length === 0) return 0;
   const response = await callOnTree<unknown, WriteResponse>(
@@ -101,6 +103,7 @@ export async function writeChunk(
       codec: writeHeaderOnly as BodyCodec<unknown>,
       body: { offset: BigInt(offset), fileId, channel: 0, remainingBytes: 0, flags: 0, length: data.length },
       payload: data,
+      payloadOwned: owned,
       responseCodec: writeResponse,
       creditCharge: creditsFor(data.length),
       signal,
@@ -139,6 +142,63 @@ export async function readRange(
   return filled === length ? out : out.subarray(0, filled);
 }
 
+export interface ChunkReadOptions {
+  /** First byte (default 0). */
+  readonly start?: number;
+  /** Last byte, inclusive (default: the end of the file). */
+  readonly end?: number;
+  /** Bytes per READ (default: the server's MaxReadSize, at most 8 MiB). */
+  readonly chunkSize?: number;
+  /** READs in flight (default 4). */
+  readonly depth?: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * The file's bytes in order, one READ per chunk with `depth` in flight, each chunk lent: it
+ * is a view of the received frame and stays valid only until the loop asks for the next
+ * one (or ends); its memory then takes a later READ. No allocation or copy per chunk beyond
+ * the kernel's, so it is the fastest way to stream a file; copy a chunk to keep it.
+ */
+export async function* readChunks(
+  tree: TreeContext,
+  fileId: FileId,
+  options: ChunkReadOptions = {},
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const chunk = chunkSizeOf(tree, false, options.chunkSize ?? MAX_CHUNK);
+  const depth = Math.max(1, options.depth ?? 4);
+  const end = options.end === undefined ? Number.POSITIVE_INFINITY : options.end + 1;
+  let next = options.start ?? 0;
+  const ahead: Promise<Uint8Array>[] = [];
+  const release = (data: Uint8Array): void => tree.connection.releaseFrame(data);
+  try {
+    for (;;) {
+      while (ahead.length < depth && next < end) {
+        const n = Math.min(chunk, end - next);
+        const p = readChunk(tree, fileId, next, n, options.signal);
+        p.catch(() => undefined);
+        ahead.push(p);
+        next += n;
+      }
+      const head = ahead.shift();
+      if (head === undefined) return;
+      const data = await head;
+      if (data.length === 0) return;
+      // A short read is the end of the file: what was asked beyond it comes back empty.
+      if (data.length < chunk && next < end) next = end;
+      try {
+        yield data;
+      } finally {
+        release(data);
+      }
+    }
+  } finally {
+    // Requests still out: wait for them (their frames are ours to give back) before returning.
+    for (const r of await Promise.allSettled(ahead.splice(0)))
+      if (r.status === 'fulfilled' && r.value.length > 0) release(r.value);
+  }
+}
+
 /** Writes `data` at `offset` with `depth` requests in flight; SmbError if the server writes less. */
 export async function writeRange(
   tree: TreeContext,
@@ -154,6 +214,72 @@ export async function writeRange(
     if (written !== part.length)
       throw new SmbError(NtStatus.DISK_FULL, Command.WRITE, `short write (${written} of ${part.length})`);
   });
+}
+
+/**
+ * Fills `buffer` with the source's bytes from `position` on; resolves with how many it put
+ * there. Fewer than `buffer.length` (0 included) means the source ends there.
+ */
+export type ChunkSource = (buffer: Uint8Array, position: number) => Promise<number>;
+
+export interface WriteFromOptions {
+  /** Where the first byte goes in the file (default 0). */
+  readonly start?: number;
+  /** Where reading the source begins (default 0). */
+  readonly sourceStart?: number;
+  /** Most bytes to copy (default: until the source ends). */
+  readonly length?: number;
+  /** Bytes per WRITE (default: the server's MaxWriteSize, at most 8 MiB). */
+  readonly chunkSize?: number;
+  /** WRITEs in flight, each with its own buffer (default 4). */
+  readonly depth?: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Copies a random-access source (a local file's `read`, for one) into the file: `depth`
+ * buffers of one chunk each, filled by `source` and sent as one WRITE each, reused from
+ * chunk to chunk (an encrypted WRITE is sealed in place over its buffer). Resolves with the
+ * bytes written.
+ */
+export async function writeFrom(
+  tree: TreeContext,
+  fileId: FileId,
+  source: ChunkSource,
+  options: WriteFromOptions = {},
+): Promise<number> {
+  const chunk = chunkSizeOf(tree, true, options.chunkSize ?? MAX_CHUNK);
+  const depth = Math.max(1, options.depth ?? 4);
+  const start = options.start ?? 0;
+  const sourceStart = options.sourceStart ?? 0;
+  let end = options.length ?? Number.POSITIVE_INFINITY;
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    const buffer = new Uint8Array(Math.min(chunk, end));
+    while (next < end && failure === undefined) {
+      const at = next;
+      const want = Math.min(chunk, end - at);
+      next += want;
+      try {
+        const n = await source(buffer.subarray(0, want), sourceStart + at);
+        if (!Number.isInteger(n) || n < 0 || n > want)
+          throw new RangeError(`writeFrom: the source returned ${String(n)} for a ${want}-byte buffer`);
+        // A short fill is the end of the source (workers past it find nothing and stop).
+        if (n < want) end = Math.min(end, at + n);
+        if (n === 0) return;
+        options.signal?.throwIfAborted();
+        const written = await writeChunk(tree, fileId, start + at, buffer.subarray(0, n), options.signal, true);
+        if (written !== n)
+          throw new SmbError(NtStatus.DISK_FULL, Command.WRITE, `short write (${written} of ${n})`);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: depth }, worker));
+  if (failure !== undefined) throw failure.error;
+  return Number.isFinite(end) ? end : next;
 }
 
 /** Runs `task(0..count-1)` with at most `depth` running; the first failure rejects (the rest still settle). */

@@ -95,7 +95,7 @@ import { handleWrite } from '../handlers/write.js';
 import { isSignedMessage, PendingOperations, toAsyncResponse } from './async.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { CreditWindow } from './credits.js';
-import { FramePool } from './frame-pool.js';
+import { FramePool } from '@postntlm/smb2-protocol';
 import { adoptWithInPlaceReads } from './in-place-reads.js';
 import type { ServerContext } from './server-context.js';
 import { type Negotiated, Session, type Tree } from './session.js';

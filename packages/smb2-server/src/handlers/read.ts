@@ -9,7 +9,7 @@
  */
 import { NtStatus, type ReadRequest, readResponse } from '@postntlm/smb2-protocol';
 import { type OpenHandle, type ShareBackend, SmbStatusError } from '../backend/index.js';
-import type { FramePool } from '../core/frame-pool.js';
+import type { FramePool } from '@postntlm/smb2-protocol';
 import { type Answer, type HandlerContext, lookupOpen, ok } from './common.js';
 import { checkIoLength } from './io.js';
 import { pipeRead } from './pipe.js';

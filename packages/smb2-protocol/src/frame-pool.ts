@@ -1,8 +1,9 @@
 /**
- * Recycled memory for big request frames (megabyte WRITEs). A frame that spans socket chunks
- * needs one buffer of its size; fresh multi-megabyte buffers cost page faults and garbage
- * collection on every WRITE, so the server keeps a few and hands them out again once the
- * WRITE that held one has been answered. Small frames are ordinary allocations.
+ * Recycled memory for big frames (megabyte WRITE requests on a server, READ responses on a
+ * client). A frame that spans socket reads needs one buffer of its size; fresh
+ * multi-megabyte buffers cost page faults and garbage collection on every message, so the
+ * receiver keeps a few and hands them out again once the message that held one is done
+ * with. Small frames are ordinary allocations. Pair it with `DirectTcpFrameReader`.
  */
 export class FramePool {
   readonly #free: ArrayBuffer[] = [];

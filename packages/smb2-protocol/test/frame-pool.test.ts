@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FramePool } from '../src/core/frame-pool.js';
+import { FramePool } from '../src/index.js';
 
 describe('FramePool', () => {
   it('lends big buffers, takes them back once, and lends them again', () => {
