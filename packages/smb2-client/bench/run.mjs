@@ -67,7 +67,8 @@ async function ours(client, samba, kdc, env, mode, op, src) {
       const handle = await tree.open('big.bin', 'r');
       try {
         let total = 0;
-        for await (const chunk of handle.readChunks({ chunkSize: CHUNK, depth: DEPTH })) total += chunk.length;
+        for await (const chunk of handle.readChunks({ chunkSize: CHUNK, depth: DEPTH }))
+          total += chunk.length;
         if (total !== SIZE_MB << 20) throw new Error(`read ${total} bytes`);
       } finally {
         await handle.close();

@@ -1,7 +1,7 @@
 /** `createSmbServer`: listens on TCP and serves each connection with `SmbConnection`. */
 import { createServer, type Server, type Socket } from 'node:net';
-import { SmbConnection } from './core/connection.js';
 import { FramePool } from '@postntlm/smb2-protocol';
+import { SmbConnection } from './core/connection.js';
 import { resolveLimits } from './core/limits.js';
 import type { NtlmAttempt, SmbServerOptions } from './core/options.js';
 import type { ServerContext } from './core/server-context.js';

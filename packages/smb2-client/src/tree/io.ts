@@ -269,7 +269,14 @@ export async function writeFrom(
         if (n < want) end = Math.min(end, at + n);
         if (n === 0) return;
         options.signal?.throwIfAborted();
-        const written = await writeChunk(tree, fileId, start + at, buffer.subarray(0, n), options.signal, true);
+        const written = await writeChunk(
+          tree,
+          fileId,
+          start + at,
+          buffer.subarray(0, n),
+          options.signal,
+          true,
+        );
         if (written !== n)
           throw new SmbError(NtStatus.DISK_FULL, Command.WRITE, `short write (${written} of ${n})`);
       } catch (error) {

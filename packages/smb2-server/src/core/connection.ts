@@ -38,6 +38,7 @@ import {
   encryptMessagePartsPaced,
   type FileId,
   type FlushRequest,
+  FramePool,
   findNegotiateContext,
   frameDirectTcp,
   GlobalCapabilities,
@@ -95,7 +96,6 @@ import { handleWrite } from '../handlers/write.js';
 import { isSignedMessage, PendingOperations, toAsyncResponse } from './async.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { CreditWindow } from './credits.js';
-import { FramePool } from '@postntlm/smb2-protocol';
 import { adoptWithInPlaceReads } from './in-place-reads.js';
 import type { ServerContext } from './server-context.js';
 import { type Negotiated, Session, type Tree } from './session.js';
@@ -326,11 +326,8 @@ export class SmbConnection {
         this.socket.destroy();
         return;
       }
-      const pool = this.framePool;
-      plain = await decryptMessagePaced(frame, key, this.negotiated.cipher, {
-        allocate: (n) => pool.allocate(n),
-        between: turn,
-      });
+      // Over the frame's own ciphertext: the frame is ours, and the plaintext stays in cache.
+      plain = await decryptMessagePaced(frame, key, this.negotiated.cipher, { inPlace: true, between: turn });
       encryptedFor = session;
     }
     // A lone READ or WRITE is answered while the next frames are read: its checks (credits,
@@ -402,18 +399,22 @@ export class SmbConnection {
       for (const r of pooled) this.framePool.release(r);
     };
     if (encryptReply?.keys?.serverToClientKey !== undefined && this.negotiated?.cipher !== undefined) {
+      // Sealed over the reply itself (built here, never read again): no new memory per READ.
       const options = {
         cipher: this.negotiated.cipher,
         key: encryptReply.keys.serverToClientKey,
         sessionId: encryptReply.id,
         message: out,
+        inPlace: true,
       };
       const sealed = this.sealing.then(() => encryptMessagePartsPaced(options, { between: turn }));
       this.sealing = sealed.catch(() => {});
       const parts = await sealed;
-      // GCM hands back new ciphertext; CCM's goes through a joined copy: the plaintext is free.
-      releasePooled();
-      this.guard.writeParts([directTcpHeader(parts.reduce((n, p) => n + p.length, 0)), ...parts]);
+      // The ciphertext is in the pooled READ memory: it goes back once the socket has sent it.
+      this.guard.writeParts(
+        [directTcpHeader(parts.reduce((n, p) => n + p.length, 0)), ...parts],
+        releasePooled,
+      );
     } else if (single !== undefined && pooled.length === 1) {
       // A READ built around its data (replyInPlace): the Direct TCP header goes in front, no copy.
       const frame = new Uint8Array(single.buffer, single.byteOffset - 4, single.length + 4);

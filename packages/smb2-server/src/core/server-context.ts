@@ -1,6 +1,7 @@
 /** What every connection of a server shares. */
-import type { ShareBackend } from '../backend/index.js';
+
 import type { FramePool } from '@postntlm/smb2-protocol';
+import type { ShareBackend } from '../backend/index.js';
 import type { ResolvedLimits } from './limits.js';
 import type { ShareOptions, SmbServerOptions } from './options.js';
 import type { SessionRegistry } from './session-registry.js';

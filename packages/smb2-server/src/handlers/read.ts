@@ -7,9 +7,10 @@
  * The data is read straight into a buffer with `READ_RESPONSE_HEADROOM` free bytes before it
  * (`readIntoFrame`), so that the connection can build the whole frame around it in place.
  */
+
+import type { FramePool } from '@postntlm/smb2-protocol';
 import { NtStatus, type ReadRequest, readResponse } from '@postntlm/smb2-protocol';
 import { type OpenHandle, type ShareBackend, SmbStatusError } from '../backend/index.js';
-import type { FramePool } from '@postntlm/smb2-protocol';
 import { type Answer, type HandlerContext, lookupOpen, ok } from './common.js';
 import { checkIoLength } from './io.js';
 import { pipeRead } from './pipe.js';
