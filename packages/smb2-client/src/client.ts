@@ -9,6 +9,7 @@
  * the session in place.
  */
 import type { SecurityContext } from '@postntlm/gssapi-spnego';
+import { GcmOffload } from '@postntlm/smb2-protocol';
 import { type ConnectionOptions, SmbConnection } from './connection/connection.js';
 import { type Negotiated, negotiate } from './connection/negotiate.js';
 import { connectTcp, type Transport } from './connection/transport.js';
@@ -55,6 +56,19 @@ export interface SmbClientOptions {
   readonly onAuthTrace?: SmbAuthTraceListener;
   /** Makes the transport instead of TCP (tests, proxies); called again to reconnect. */
   readonly transport?: () => Promise<Transport>;
+  /**
+   * AES-GCM of encrypted messages of 256 KiB or more on a worker thread (one per process,
+   * shared, never keeping the process alive), so that a large encrypted transfer is not
+   * bound by one thread's CPU. Default true where worker_threads exist.
+   */
+  readonly gcmWorker?: boolean;
+}
+
+let sharedOffload: GcmOffload | undefined | null = null;
+/** The process's GCM worker, started on first use (undefined where it cannot run). */
+function gcmOffload(): GcmOffload | undefined {
+  if (sharedOffload === null || sharedOffload?.stopped === true) sharedOffload = GcmOffload.start();
+  return sharedOffload;
 }
 
 /** One connection with its negotiation and session. */
@@ -89,8 +103,10 @@ async function establish(options: SmbClientOptions): Promise<Link> {
           ...(options.connectTimeoutMs === undefined ? {} : { timeoutMs: options.connectTimeoutMs }),
           ...(options.signal === undefined ? {} : { signal: options.signal }),
         });
-  const connectionOptions: ConnectionOptions =
-    options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+  const connectionOptions: ConnectionOptions = {
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    gcmOffload: options.gcmWorker === false ? undefined : gcmOffload(),
+  };
   const connection = new SmbConnection(transport, connectionOptions);
   try {
     const negotiated = await negotiate(connection, {

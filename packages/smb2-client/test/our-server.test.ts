@@ -313,16 +313,17 @@ describe('lent chunks and reused buffers (readChunks, writeFrom)', () => {
     };
 
   it.each([
-    ['signed', 'sign' as const],
-    ['encrypted', 'encrypt' as const],
+    ['signed', 'sign' as const, true],
+    ['encrypted (AES-GCM on the worker thread)', 'encrypt' as const, true],
+    ['encrypted (gcmWorker: false)', 'encrypt' as const, false],
   ])(
     '%s: writeFrom then readChunks round-trip 9 MiB + 17 in 2 MiB chunks, whole and a range',
-    async (_, protection) => {
-      const client = await SmbClient.connect(options({ protection }));
+    async (_, protection, gcmWorker) => {
+      const client = await SmbClient.connect(options({ protection, gcmWorker }));
       try {
         const tree = await client.tree('share');
         const data = pattern(9 * 1024 * 1024 + 17, protection.length);
-        const h = await tree.open(`chunks-${protection}.bin`, 'w');
+        const h = await tree.open(`chunks-${protection}-${gcmWorker}.bin`, 'w');
         expect(await h.writeFrom(sourceOf(data), { chunkSize: 2 << 20, depth: 3 })).toBe(data.length);
         // The source's bytes are untouched by the in-place encryption (it was our buffer).
         expect(data[5]).toBe((5 * 131 + protection.length) & 0xff);
@@ -336,7 +337,7 @@ describe('lent chunks and reused buffers (readChunks, writeFrom)', () => {
           range.push(Buffer.from(c));
         expect(Buffer.compare(Buffer.concat(range), data.subarray(3_000_000, 7_000_001))).toBe(0);
         await h.close();
-        await tree.rm(`chunks-${protection}.bin`);
+        await tree.rm(`chunks-${protection}-${gcmWorker}.bin`);
       } finally {
         await client.close();
       }

@@ -6,24 +6,31 @@
  * with. Small frames are ordinary allocations. Pair it with `DirectTcpFrameReader`.
  */
 export class FramePool {
-  readonly #free: ArrayBuffer[] = [];
+  readonly #free: (ArrayBuffer | SharedArrayBuffer)[] = [];
   /** Buffers this pool made that are handed out now (a frame may be released once). */
-  readonly #lent = new WeakSet<ArrayBuffer>();
+  readonly #lent = new WeakSet<ArrayBuffer | SharedArrayBuffer>();
 
   /**
    * @param minSize frames smaller than this are not pooled
    * @param keep most buffers kept free (server-wide memory held: about keep × the largest frame)
+   * @param shared pooled frames in SharedArrayBuffer memory, for `GcmOffload` to work on in place
    */
   constructor(
     readonly minSize = 1 << 20,
     readonly keep = 8,
+    readonly shared = false,
   ) {}
 
   /** `n` bytes for a frame (contents undefined: the framer overwrites them all). */
   allocate(n: number): Uint8Array {
     if (n < this.minSize) return new Uint8Array(n);
     const i = this.#free.findIndex((b) => b.byteLength >= n);
-    const buffer = i >= 0 ? (this.#free.splice(i, 1)[0] as ArrayBuffer) : new ArrayBuffer(n);
+    const buffer =
+      i >= 0
+        ? (this.#free.splice(i, 1)[0] as ArrayBuffer | SharedArrayBuffer)
+        : this.shared
+          ? new SharedArrayBuffer(n)
+          : new ArrayBuffer(n);
     this.#lent.add(buffer);
     return new Uint8Array(buffer, 0, n);
   }
@@ -33,7 +40,7 @@ export class FramePool {
    * carried has been answered). Frames the pool did not lend are ignored.
    */
   release(frame: Uint8Array): void {
-    const buffer = frame.buffer as ArrayBuffer;
+    const buffer = frame.buffer;
     if (!this.#lent.has(buffer)) return;
     this.#lent.delete(buffer);
     if (this.#free.length < this.keep) this.#free.push(buffer);

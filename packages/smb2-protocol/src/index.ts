@@ -61,6 +61,8 @@ export {
   encryptMessage,
   encryptMessageParts,
   encryptMessagePartsPaced,
+  GcmOffload,
+  type GcmOffloadOptions,
   gmacNonce,
   HashAlgorithmId,
   isCipherId,

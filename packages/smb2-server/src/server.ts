@@ -1,6 +1,6 @@
 /** `createSmbServer`: listens on TCP and serves each connection with `SmbConnection`. */
 import { createServer, type Server, type Socket } from 'node:net';
-import { FramePool } from '@postntlm/smb2-protocol';
+import { FramePool, GcmOffload } from '@postntlm/smb2-protocol';
 import { SmbConnection } from './core/connection.js';
 import { resolveLimits } from './core/limits.js';
 import type { NtlmAttempt, SmbServerOptions } from './core/options.js';
@@ -26,7 +26,9 @@ export function createSmbServer(options: SmbServerOptions): SmbServer {
     options,
     limits,
     sessions: new SessionRegistry(),
-    framePool: new FramePool(),
+    // Shared memory, so that the GCM worker can work on a frame where it lies.
+    framePool: new FramePool(1 << 20, 8, typeof SharedArrayBuffer === 'function'),
+    gcmOffload: options.gcmWorker === false ? undefined : GcmOffload.start(),
     serverGuid: options.serverGuid ?? crypto.getRandomValues(new Uint8Array(16)),
     startTime: new Date(),
     recordNtlm(peer, offered) {
@@ -71,6 +73,7 @@ export function createSmbServer(options: SmbServerOptions): SmbServer {
         server === undefined ? resolve() : server.close(() => resolve()),
       );
       await backends.dispose();
+      await context.gcmOffload?.close();
     },
   };
 }

@@ -122,7 +122,8 @@ export function connectTcp(options: TcpOptions): Promise<Transport> {
     }
     // Reads land where `reader` says: large frames (READ responses) straight in their own buffer.
     // Four spare 8 MiB frames: enough for a lending reader's window, little memory held.
-    const pool = new FramePool(1 << 20, 4);
+    // Shared memory, so that the GCM worker can decrypt a frame where it lies.
+    const pool = new FramePool(1 << 20, 4, typeof SharedArrayBuffer === 'function');
     const inPlace: InPlaceReads = {
       pool,
       reader: new DirectTcpFrameReader(undefined, (n) => pool.allocate(n)),

@@ -256,7 +256,11 @@ export async function writeFrom(
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    const buffer = new Uint8Array(Math.min(chunk, end));
+    // Shared memory: an encrypted WRITE is then sealed by the GCM worker where it lies.
+    const size = Math.min(chunk, end);
+    const buffer = new Uint8Array(
+      typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(size) : new ArrayBuffer(size),
+    );
     while (next < end && failure === undefined) {
       const at = next;
       const want = Math.min(chunk, end - at);

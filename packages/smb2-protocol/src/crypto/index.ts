@@ -14,6 +14,7 @@ export {
   SigningAlgorithmId,
 } from './constants.js';
 export { SmbCryptoError, type SmbCryptoErrorKind } from './errors.js';
+export { GcmOffload, type GcmOffloadOptions } from './gcm-offload.js';
 export {
   type DeriveSessionKeysOptions,
   deriveKey,

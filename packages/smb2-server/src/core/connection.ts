@@ -118,6 +118,10 @@ const READ_RESPONSE_FIXED: BodyCodec<Omit<ReadResponse, 'data'> & { dataLength: 
  * sending the previous reply and reading the next request meanwhile.
  */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Encrypted messages this big go to the GCM worker (smaller ones cost more to hand over). */
+const OFFLOAD_MIN_BYTES = 256 * 1024;
+const inSharedMemory = (b: Uint8Array): boolean =>
+  typeof SharedArrayBuffer === 'function' && b.buffer instanceof SharedArrayBuffer;
 
 /** Lone READs/WRITEs one connection has in flight at once (each holds up to a MaxWriteSize frame). */
 const MAX_INFLIGHT_IO = 8;
@@ -327,7 +331,12 @@ export class SmbConnection {
         return;
       }
       // Over the frame's own ciphertext: the frame is ours, and the plaintext stays in cache.
-      plain = await decryptMessagePaced(frame, key, this.negotiated.cipher, { inPlace: true, between: turn });
+      // A big one in shared memory goes to the GCM worker; the event loop keeps serving.
+      const offload = this.server.gcmOffload;
+      plain =
+        offload !== undefined && frame.length >= OFFLOAD_MIN_BYTES && inSharedMemory(frame)
+          ? await offload.open(frame, key, this.negotiated.cipher)
+          : await decryptMessagePaced(frame, key, this.negotiated.cipher, { inPlace: true, between: turn });
       encryptedFor = session;
     }
     // A lone READ or WRITE is answered while the next frames are read: its checks (credits,
@@ -407,7 +416,12 @@ export class SmbConnection {
         message: out,
         inPlace: true,
       };
-      const sealed = this.sealing.then(() => encryptMessagePartsPaced(options, { between: turn }));
+      const offload = this.server.gcmOffload;
+      const sealed = this.sealing.then(() =>
+        offload !== undefined && out.length >= OFFLOAD_MIN_BYTES && inSharedMemory(out)
+          ? offload.seal(options)
+          : encryptMessagePartsPaced(options, { between: turn }),
+      );
       this.sealing = sealed.catch(() => {});
       const parts = await sealed;
       // The ciphertext is in the pooled READ memory: it goes back once the socket has sent it.

@@ -59,6 +59,12 @@ export interface SmbServerOptions {
   readonly maxIoSize?: number;
   /** Resource limits; each has a default (see `SmbServerLimits`). */
   readonly limits?: SmbServerLimits;
+  /**
+   * AES-GCM of encrypted messages of 256 KiB or more (big READ replies and WRITE requests)
+   * on a worker thread shared by every connection, so that encrypted transfers are not
+   * bound by the event loop's CPU. Default true where worker_threads exist.
+   */
+  readonly gcmWorker?: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** What every connection of a server shares. */
 
-import type { FramePool } from '@postntlm/smb2-protocol';
+import type { FramePool, GcmOffload } from '@postntlm/smb2-protocol';
 import type { ShareBackend } from '../backend/index.js';
 import type { ResolvedLimits } from './limits.js';
 import type { ShareOptions, SmbServerOptions } from './options.js';
@@ -16,6 +16,8 @@ export interface ServerContext {
   readonly sessions: SessionRegistry;
   /** Recycled memory for big request frames (every connection's WRITEs). */
   readonly framePool?: FramePool;
+  /** The AES-GCM worker (`options.gcmWorker`), for big messages in the pool's shared memory. */
+  readonly gcmOffload?: GcmOffload | undefined;
   recordNtlm(peer: string, offered: readonly string[]): void;
   newId(): bigint;
   /**
