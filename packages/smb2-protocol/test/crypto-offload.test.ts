@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CipherId,
@@ -130,5 +132,25 @@ describe('GcmOffload', () => {
     const message = randomBytes(200_000);
     const frame = shared(encryptMessage({ cipher: CipherId.AES_128_GCM, key, sessionId: SESSION, message }));
     expect(same(await other.open(frame, key, CipherId.AES_128_GCM), message)).toBe(true);
+  });
+});
+
+describe('GcmOffload and process exit', () => {
+  it('the worker never keeps a process alive, idle or after a job (the built package)', () => {
+    const dist = fileURLToPath(new URL('../dist/index.cjs', import.meta.url));
+    const script = `
+      const { GcmOffload, encryptMessage, CipherId } = require(${JSON.stringify(dist)});
+      const idle = GcmOffload.start();
+      const o = GcmOffload.start({ minBytes: 0 });
+      const key = new Uint8Array(16);
+      const frame = encryptMessage({ cipher: CipherId.AES_128_GCM, key, sessionId: 1n, message: new Uint8Array(65536) });
+      const shared = new Uint8Array(new SharedArrayBuffer(frame.length));
+      shared.set(frame);
+      o.open(shared, key, CipherId.AES_128_GCM).then((p) => console.log('opened', p.length, idle !== undefined));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('opened 65536 true');
   });
 });

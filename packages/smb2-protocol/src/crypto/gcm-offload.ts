@@ -119,7 +119,6 @@ export class GcmOffload {
   private constructor(worker: WorkerThreads.Worker, minBytes: number) {
     this.#worker = worker;
     this.#minBytes = minBytes;
-    worker.unref();
     worker.on('message', (reply: Reply) => {
       const w = this.#waiting.get(reply.id);
       if (w === undefined) return;
@@ -134,6 +133,8 @@ export class GcmOffload {
     };
     worker.on('error', (e) => die(e.message));
     worker.on('exit', (code) => die(`exit code ${code}`));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
   }
 
   /** A worker, or undefined without worker_threads, SharedArrayBuffer or node:crypto. */
