@@ -13,7 +13,8 @@
 //   pnpm turbo run build --filter=@postntlm/smb2-server... && pnpm -F @postntlm/smb2-server bench
 //
 // Options: --size-mb N (default 1024), --rounds N (default 3), --modes off,sign,encrypt,
-// --dialect SMB3_11 (smbclient -m), --cpu-prof DIR (a V8 CPU profile of serve.mjs).
+// --ops read,write, --dialect SMB3_11 (smbclient -m), --cpu-prof DIR (a V8 CPU profile of
+// serve.mjs).
 import { fork, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
@@ -33,10 +34,14 @@ const argValue = (name, fallback) => {
 const SIZE_MB = Number(argValue('--size-mb', '1024'));
 const ROUNDS = Number(argValue('--rounds', '3'));
 const MODES = argValue('--modes', 'off,sign,encrypt').split(',');
+const OPS = argValue('--ops', 'read,write')
+  .split(',')
+  .map((op) => ({ read: 'get', write: 'put' })[op]);
 const DIALECT = argValue('--dialect', 'SMB3_11');
 const CPU_PROF = argValue('--cpu-prof', undefined);
 if (!(SIZE_MB > 0) || !(ROUNDS > 0)) throw new Error('--size-mb and --rounds must be positive');
 for (const m of MODES) if (!['off', 'sign', 'encrypt'].includes(m)) throw new Error(`bad mode ${m}`);
+if (OPS.includes(undefined)) throw new Error('--ops takes read, write or read,write');
 
 const running = new Set();
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
@@ -191,7 +196,7 @@ async function main() {
         flip = !flip;
         for (const s of order) {
           const conf = s.clientConf ?? samba.clientConf;
-          for (const op of ['get', 'put']) {
+          for (const op of OPS) {
             const command = op === 'get' ? 'get big.bin /dev/null' : `put ${src} up.bin`;
             const c0 = s.cpu();
             const r = await timedSmbclient({
@@ -222,7 +227,7 @@ async function main() {
           }
         }
       }
-      for (const op of ['get', 'put']) {
+      for (const op of OPS) {
         const o = results.ours[op];
         const m = results.Samba[op];
         const ratio = median(o.map((x) => x.mbs)) / median(m.map((x) => x.mbs));

@@ -212,6 +212,9 @@ describe('encryptAll', () => {
     );
     expect(sealed.header.status).toBe(NtStatus.SUCCESS);
     expect(c.encryptedFrames).toBeGreaterThanOrEqual(1);
+    // Encrypted, so not signed as well (§3.3.4.1.1; Samba does the same): no flag, no signature.
+    expect(isSigned(sealed)).toBe(false);
+    expect(sealed.header.signature.every((b) => b === 0)).toBe(true);
   });
 
   it('refuses TREE_CONNECT (share and IPC$) to a client that negotiated no encryption', async () => {

@@ -558,7 +558,8 @@ export class SmbConnection {
       compound.createStatus = answer.status;
     if (answer.fileId !== undefined) compound.fileId = answer.fileId;
     if (answer.treeId !== undefined) compound.treeId = answer.treeId;
-    const reply = this.reply(header, answer, session, answer.signWith);
+    // The reply to an encrypted request goes back encrypted, and so unsigned (§3.3.4.1.1).
+    const reply = this.reply(header, answer, session, answer.signWith, encrypted);
     // 3.1.1: the session's preauth hash takes every SESSION_SETUP response but the final one (§3.3.5.5.3).
     if (header.command === Command.SESSION_SETUP && answer.status === NtStatus.MORE_PROCESSING_REQUIRED)
       session?.preauth?.update(reply);
@@ -763,15 +764,17 @@ export class SmbConnection {
   ): void {
     if (this.socket.destroyed) return;
     const standalone = { ...header, flags: header.flags & ~HeaderFlags.RELATED_OPERATIONS };
-    const message = this.reply(standalone, answer, session);
+    const keys = session.keys;
+    const cipher = this.negotiated?.cipher;
+    const sealed =
+      (encrypted || session.encrypt) && keys?.serverToClientKey !== undefined && cipher !== undefined;
+    const message = this.reply(standalone, answer, session, undefined, sealed);
     const signed = isSignedMessage(message);
     toAsyncResponse(message, asyncId, 0);
-    const keys = session.keys;
     if (signed && keys !== undefined && this.negotiated !== undefined)
       signMessage(message, keys.signingKey, this.negotiated.signing);
     let out = message;
-    const cipher = this.negotiated?.cipher;
-    if ((encrypted || session.encrypt) && keys?.serverToClientKey !== undefined && cipher !== undefined)
+    if (sealed && keys?.serverToClientKey !== undefined && cipher !== undefined)
       out = encryptMessage({ cipher, key: keys.serverToClientKey, sessionId: session.id, message });
     this.guard.write(frameDirectTcp(out));
   }
@@ -825,6 +828,7 @@ export class SmbConnection {
     answer: Answer,
     session: Session | undefined,
     signWith?: Session,
+    sealed = false,
   ): Uint8Array {
     const signer = signWith ?? (session?.state === 'valid' ? session : undefined);
     const echoSignature = signer?.keys === undefined && (request.flags & HeaderFlags.SIGNED) !== 0;
@@ -848,7 +852,7 @@ export class SmbConnection {
       answer.bulk !== undefined
         ? this.replyInPlace(header, answer, answer.bulk)
         : encodeMessage(header, answer.codec, answer.body);
-    if (signer?.keys !== undefined && this.negotiated !== undefined) {
+    if (!sealed && signer?.keys !== undefined && this.negotiated !== undefined) {
       signMessage(bytes, signer.keys.signingKey, this.negotiated.signing);
     }
     return bytes;
