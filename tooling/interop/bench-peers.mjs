@@ -138,10 +138,16 @@ const SAMBA_SCRIPT = fileURLToPath(new URL('./samba.sh', import.meta.url));
 /**
  * A throw-away Samba smbd through samba.sh, trusting the MIT KDC of `kdcDir` (its
  * cifs.keytab), signing `auto` (what Samba does by default), on a free port:
- * `{ port, dir, share, clientConf, pid(), stop }`. Retries when the port was taken.
+ * `{ port, dir, share, clientConf, pid(), stop }`. Its directory (share included) is made in
+ * `base` (default: the OS temp directory). Retries when the port was taken.
  */
-export async function startSambaPeer({ kdcDir, prefix = 'postntlm-bench-samba-', track } = {}) {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+export async function startSambaPeer({
+  kdcDir,
+  prefix = 'postntlm-bench-samba-',
+  track,
+  base = tmpdir(),
+} = {}) {
+  const dir = await mkdtemp(join(base, prefix));
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const env = {

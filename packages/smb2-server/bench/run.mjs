@@ -14,10 +14,16 @@
 //
 // Options: --size-mb N (default 1024), --rounds N (default 3), --modes off,sign,encrypt,
 // --ops read,write, --dialect SMB3_11 (smbclient -m), --cpu-prof DIR (a V8 CPU profile of
-// serve.mjs).
+// serve.mjs), --dir PATH (where both servers' shares go; default /dev/shm when it has room for
+// four copies of the file, else the OS temp directory: a disk's writeback swings single
+// 1 GiB writes by 2x either way, which says nothing about the servers).
+//
+// Our server always requires signing (ARCHITECTURE.md, secure defaults), so smbclient signs
+// against it even with --client-protection=off; against Samba (`server signing = auto`) it
+// does not. The off rows therefore compare our signed sessions with Samba's unsigned ones.
 import { fork, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, open, rm, stat, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +45,7 @@ const OPS = argValue('--ops', 'read,write')
   .map((op) => ({ read: 'get', write: 'put' })[op]);
 const DIALECT = argValue('--dialect', 'SMB3_11');
 const CPU_PROF = argValue('--cpu-prof', undefined);
+const DIR = argValue('--dir', undefined);
 if (!(SIZE_MB > 0) || !(ROUNDS > 0)) throw new Error('--size-mb and --rounds must be positive');
 for (const m of MODES) if (!['off', 'sign', 'encrypt'].includes(m)) throw new Error(`bad mode ${m}`);
 if (OPS.includes(undefined)) throw new Error('--ops takes read, write or read,write');
@@ -58,8 +65,18 @@ function cpuMs(pid, children) {
   }
 }
 
-async function startSamba(kdcDir) {
-  const peer = await startSambaPeer({ kdcDir, prefix: 'postntlm-smb-bench-samba-', track: running });
+/** /dev/shm when it can hold four copies of the file (source, two shares, an upload), else tmpdir. */
+async function shareBase() {
+  if (DIR !== undefined) return resolve(DIR);
+  try {
+    const fs = await statfs('/dev/shm');
+    if (fs.bavail * fs.bsize >= 4 * SIZE_MB * 2 ** 20 + 2 ** 28) return '/dev/shm';
+  } catch {}
+  return tmpdir();
+}
+
+async function startSamba(kdcDir, base) {
+  const peer = await startSambaPeer({ kdcDir, prefix: 'postntlm-smb-bench-samba-', track: running, base });
   return {
     name: 'Samba smbd',
     short: 'Samba',
@@ -71,8 +88,8 @@ async function startSamba(kdcDir) {
   };
 }
 
-async function startOurs(keytab) {
-  const dir = await mkdtemp(join(tmpdir(), 'postntlm-smb-bench-ours-'));
+async function startOurs(keytab, base) {
+  const dir = await mkdtemp(join(base, 'postntlm-smb-bench-ours-'));
   const share = join(dir, 'share');
   await mkdir(share);
   const execArgv = [];
@@ -154,9 +171,10 @@ async function main() {
       env: { ...process.env, ...env },
     });
     if (k.code !== 0) throw new Error(`kinit failed: ${k.stderr}`);
-    const samba = await startSamba(kdc.dir);
+    const base = await shareBase();
+    const samba = await startSamba(kdc.dir, base);
     stops.push(samba.stop);
-    const ours = await startOurs(join(kdc.dir, 'cifs.keytab'));
+    const ours = await startOurs(join(kdc.dir, 'cifs.keytab'), base);
     stops.push(ours.stop);
     const servers = [ours, samba];
 
@@ -181,12 +199,30 @@ async function main() {
     console.log(
       `SMB bench: smbclient ${DIALECT} against our smb2-server (node ${process.version}) on 127.0.0.1:${ours.port} ` +
         `and Samba smbd on 127.0.0.1:${samba.port}, one ${SIZE_MB} MiB file, ${ROUNDS} alternating rounds per protection; ` +
-        'wall time of the whole smbclient run (connect and Kerberos included); MB = 10^6 bytes',
+        `shares in ${base}; one untimed get and put per server first; wall time of the whole smbclient run (connect and Kerberos included); MB = 10^6 bytes; ` +
+        'smbclient signs against ours in every mode (it requires signing), against Samba not when off',
     );
     console.log(
       `${'protection'.padEnd(11)}${'op'.padEnd(6)}${padL('ours MB/s', 10)}${padL('Samba MB/s', 11)}${padL('ours/Samba', 11)}` +
         `${padL('CPU s/GiB: ours', 16)}${padL('Samba', 7)}`,
     );
+    // One untimed get and put per server first: the first transfer of a fresh process (JIT,
+    // buffer pools, smbd's first connection) runs at about two thirds of the later ones.
+    for (const s of servers)
+      for (const command of ['get big.bin /dev/null', `put ${src} up.bin`]) {
+        const r = await timedSmbclient({
+          port: s.port,
+          clientConf: s.clientConf ?? samba.clientConf,
+          env,
+          dialect: DIALECT,
+          mode: MODES[0],
+          command,
+          track: running,
+        });
+        if (r.code !== 0 || /NT_STATUS_/.test(r.out))
+          throw new Error(`warm-up smbclient against ${s.name} failed: ${r.out.trim()}`);
+        await rm(join(s.share, 'up.bin'), { force: true });
+      }
     const ratios = [];
     let flip = false;
     for (const mode of MODES) {

@@ -15,6 +15,7 @@ import {
   SmbStatusError,
   shareConflict,
 } from '../src/backend/index.js';
+import { FileNode } from '../src/backend/open-table.js';
 
 describe('matchPattern (MS-FSA §2.1.4.4)', () => {
   it.each([
@@ -192,5 +193,24 @@ describe('FILETIME and errno', () => {
     ['EWHATEVER', 'name', NtStatus.UNSUCCESSFUL],
   ] as const)('%s (%s) → 0x%s', (code, where, status) => {
     expect(errnoToStatus(Object.assign(new Error(code), { code }), where)).toBe(status);
+  });
+});
+
+describe('FileNode.serializeWrite', () => {
+  it('runs one write at a time, in order, and goes on after a failed one', async () => {
+    const node = new FileNode('1:2', ['f'], false);
+    const log: string[] = [];
+    const write = (name: string, fail = false) =>
+      node.serializeWrite(async () => {
+        log.push(`${name}+`);
+        await new Promise((r) => setTimeout(r, 5));
+        log.push(`${name}-`);
+        if (fail) throw new Error(`${name} failed`);
+        return name;
+      });
+    const results = await Promise.allSettled([write('a'), write('b', true), write('c')]);
+    expect(log).toEqual(['a+', 'a-', 'b+', 'b-', 'c+', 'c-']);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results[2]).toEqual({ status: 'fulfilled', value: 'c' });
   });
 });

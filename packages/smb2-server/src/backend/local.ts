@@ -455,15 +455,18 @@ export class LocalDirectoryBackend implements ShareBackend {
     if (data.length === 0) return 0;
     const pos = Number(offset); // below MAXFILESIZE, so exact
     h.node.locks.checkIo(h, offset, BigInt(data.length), true);
-    let done = 0;
-    try {
-      while (done < data.length) {
-        const { bytesWritten } = await h.fh.write(data, done, data.length - done, pos + done);
-        done += bytesWritten;
-      }
-    } catch (e) {
-      throw toSmbError(e);
-    }
+    const done = await h.node
+      .serializeWrite(async () => {
+        let written = 0;
+        while (written < data.length) {
+          const { bytesWritten } = await h.fh.write(data, written, data.length - written, pos + written);
+          written += bytesWritten;
+        }
+        return written;
+      })
+      .catch((e: unknown) => {
+        throw toSmbError(e);
+      });
     this.#fireModified(h, CompletionFilter.SIZE | CompletionFilter.LAST_WRITE);
     return done;
   }
