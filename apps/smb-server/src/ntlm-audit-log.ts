@@ -4,6 +4,7 @@
  * still tries NTLM. The file is 0600: it holds client addresses.
  */
 import { appendFile, readFile } from 'node:fs/promises';
+import { mechanismName } from '@postntlm/gssapi-spnego';
 import type { NtlmAttempt } from '@postntlm/smb2-server';
 
 export interface NtlmAuditRecord {
@@ -15,17 +16,11 @@ export interface NtlmAuditRecord {
   readonly offered: readonly string[];
 }
 
-const MECH_NAMES: Readonly<Record<string, string>> = {
-  '1.3.6.1.4.1.311.2.2.10': 'NTLMSSP',
-  '1.2.840.48018.1.2.2': 'MS-KRB5',
-  '1.2.840.113554.1.2.2': 'KRB5',
-  '1.3.6.1.5.2.5': 'IAKERB',
-  '1.3.6.1.4.1.311.2.2.30': 'NEGOEX',
-};
-
 /** `1.3.6.1.4.1.311.2.2.10` → `NTLMSSP (1.3.6.1.4.1.311.2.2.10)`. */
-export const describeMech = (oid: string): string =>
-  MECH_NAMES[oid] === undefined || MECH_NAMES[oid] === oid ? oid : `${MECH_NAMES[oid]} (${oid})`;
+export const describeMech = (oid: string): string => {
+  const name = mechanismName(oid);
+  return name === undefined ? oid : `${name} (${oid})`;
+};
 
 export function toRecord(attempt: NtlmAttempt): NtlmAuditRecord {
   return { at: attempt.at.toISOString(), peer: attempt.peer, offered: attempt.offered.map(describeMech) };

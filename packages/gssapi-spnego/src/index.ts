@@ -16,5 +16,6 @@ export * from './rfc4121/replay-cache.js';
 export * from './rfc4121/security-context.js';
 export * from './rfc4121/sequence.js';
 export { krb5Mechanism, type MechanismContext, type SpnegoMechanism } from './rfc4178/mechanism.js';
+export * from './rfc4178/mechanism-names.js';
 export * from './rfc4178/negotiation-token.js';
 export * from './rfc4178/spnego.js';

@@ -5,7 +5,7 @@
  * Kerberos message (AS-REQ, KRB-ERROR with its code, AS-REP, TGS-REQ, TGS-REP) or the
  * final AP-REQ / AP-REP. Classification never throws: what does not decode is named as such.
  */
-import { decodeGssToken, decodeSpnegoToken, type SpnegoToken } from '@postntlm/gssapi-spnego';
+import { decodeGssToken, decodeSpnegoToken, mechanismName, type SpnegoToken } from '@postntlm/gssapi-spnego';
 import { decodeProxyToken, peekToken } from '@postntlm/iakerb';
 import { decodeMessage, errorCodeName, peekMessageType } from '@postntlm/krb5-messages';
 import { ntStatusName } from '@postntlm/smb2-protocol';
@@ -51,14 +51,7 @@ export interface SmbAuthTraceEvent {
 
 export type SmbAuthTraceListener = (event: SmbAuthTraceEvent) => void;
 
-const MECH_NAMES: Readonly<Record<string, string>> = {
-  '1.2.840.48018.1.2.2': 'MS-KRB5',
-  '1.2.840.113554.1.2.2': 'KRB5',
-  '1.3.6.1.5.2.5': 'IAKERB',
-  '1.3.6.1.4.1.311.2.2.10': 'NTLMSSP',
-  '1.3.6.1.4.1.311.2.2.30': 'NEGOEX',
-};
-const mechName = (oid: string): string => MECH_NAMES[oid] ?? oid;
+const mechName = (oid: string): string => mechanismName(oid) ?? oid;
 const NEG_STATES = ['accept-completed', 'accept-incomplete', 'reject', 'request-mic'] as const;
 
 /** The Kerberos message inside an IAKerb proxy token (or a bare one). */
