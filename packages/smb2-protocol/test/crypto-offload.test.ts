@@ -97,6 +97,42 @@ describe('GcmOffload', () => {
     expect(plains.map((p, i) => same(p, messages[i] as Uint8Array))).toEqual(messages.map(() => true));
   });
 
+  it('a pool of workers: jobs go to the least busy one, each gets its own answer; close() stops all', async () => {
+    expect(() => GcmOffload.start({ workers: 0 })).toThrow(SmbCryptoError);
+    expect(() => GcmOffload.start({ workers: 1.5 })).toThrow(SmbCryptoError);
+    const pool = GcmOffload.start({ minBytes: 0, workers: 3 }) as GcmOffload;
+    const key = randomBytes(16);
+    const messages = Array.from({ length: 12 }, (_, i) => randomBytes(200_000 + i * 777));
+    const frames = messages.map((m) =>
+      shared(encryptMessage({ cipher: CipherId.AES_128_GCM, key, sessionId: SESSION, message: m })),
+    );
+    const bad = shared(
+      encryptMessage({ cipher: CipherId.AES_128_GCM, key, sessionId: SESSION, message: randomBytes(9000) }),
+    );
+    bad[40] = (bad[40] as number) ^ 1;
+    const results = await Promise.allSettled([
+      ...frames.map((f) => pool.open(f, key, CipherId.AES_128_GCM)),
+      pool.open(bad, key, CipherId.AES_128_GCM),
+    ]);
+    expect(
+      results
+        .slice(0, 12)
+        .map((r, i) => r.status === 'fulfilled' && same(r.value, messages[i] as Uint8Array)),
+    ).toEqual(messages.map(() => true));
+    expect(results[12]?.status).toBe('rejected');
+    await pool.close();
+    expect(pool.stopped).toBe(true);
+    const after = shared(
+      encryptMessage({
+        cipher: CipherId.AES_128_GCM,
+        key,
+        sessionId: SESSION,
+        message: messages[0] as Uint8Array,
+      }),
+    );
+    expect(same(await pool.open(after, key, CipherId.AES_128_GCM), messages[0] as Uint8Array)).toBe(true);
+  });
+
   it('small, unshared or CCM messages run on the calling thread with the same results', async () => {
     const key = randomBytes(16);
     const small = randomBytes(1000);
@@ -141,7 +177,7 @@ describe('GcmOffload and process exit', () => {
     const script = `
       const { GcmOffload, encryptMessage, CipherId } = require(${JSON.stringify(dist)});
       const idle = GcmOffload.start();
-      const o = GcmOffload.start({ minBytes: 0 });
+      const o = GcmOffload.start({ minBytes: 0, workers: 2 });
       const key = new Uint8Array(16);
       const frame = encryptMessage({ cipher: CipherId.AES_128_GCM, key, sessionId: 1n, message: new Uint8Array(65536) });
       const shared = new Uint8Array(new SharedArrayBuffer(frame.length));

@@ -28,7 +28,10 @@ export function createSmbServer(options: SmbServerOptions): SmbServer {
     sessions: new SessionRegistry(),
     // Shared memory, so that the GCM worker can work on a frame where it lies.
     framePool: new FramePool(1 << 20, 8, typeof SharedArrayBuffer === 'function'),
-    gcmOffload: options.gcmWorker === false ? undefined : GcmOffload.start(),
+    gcmOffload:
+      options.gcmWorker === false
+        ? undefined
+        : GcmOffload.start(typeof options.gcmWorker === 'number' ? { workers: options.gcmWorker } : {}),
     serverGuid: options.serverGuid ?? crypto.getRandomValues(new Uint8Array(16)),
     startTime: new Date(),
     recordNtlm(peer, offered) {

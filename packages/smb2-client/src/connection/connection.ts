@@ -509,10 +509,14 @@ export class SmbConnection {
       this.#dispatch(frame, this.#decrypt(frame));
       return;
     }
-    // Behind a frame the worker is opening, or one itself: the rest wait their turn.
+    // The worker gets the frame now, so it already holds the next one when it finishes this
+    // one (no idle round trip through the event loop between READs); the frames are still
+    // dispatched in the order they came, each once those before it were.
+    const opening = offload ? this.#decryptOffloaded(frame) : undefined;
+    opening?.catch(() => undefined);
     const next = (this.#inbox ?? Promise.resolve()).then(async () => {
       if (this.#closed !== undefined) return;
-      const plain = offload ? await this.#decryptOffloaded(frame) : this.#decrypt(frame);
+      const plain = opening !== undefined ? await opening : this.#decrypt(frame);
       if (this.#closed === undefined) this.#dispatch(frame, plain);
     });
     this.#inbox = next;

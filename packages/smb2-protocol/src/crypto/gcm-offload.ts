@@ -93,6 +93,8 @@ interface Reply {
 export interface GcmOffloadOptions {
   /** Smaller messages are done on the calling thread (default 256 KiB). */
   readonly minBytes?: number;
+  /** Worker threads; each job goes to the one with the fewest waiting (default 1). */
+  readonly workers?: number;
 }
 
 const isShared = (b: Uint8Array): boolean =>
@@ -109,32 +111,52 @@ const regionOf = (b: Uint8Array): Region => ({
  * worker never keeps the process alive. `open`/`seal` mirror `decryptMessage` and
  * `encryptMessageParts` with `inPlace: true`.
  */
+interface Waiting {
+  readonly resolve: (r: Reply) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** One worker thread and the jobs it has not answered yet. */
+interface Lane {
+  readonly worker: WorkerThreads.Worker;
+  readonly waiting: Map<number, Waiting>;
+}
+
 export class GcmOffload {
-  readonly #worker: WorkerThreads.Worker;
-  readonly #waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: unknown) => void }>();
+  readonly #lanes: Lane[];
   readonly #minBytes: number;
   #nextId = 0;
   #dead: SmbCryptoError | undefined;
 
-  private constructor(worker: WorkerThreads.Worker, minBytes: number) {
-    this.#worker = worker;
+  private constructor(workers: WorkerThreads.Worker[], minBytes: number) {
     this.#minBytes = minBytes;
-    worker.on('message', (reply: Reply) => {
-      const w = this.#waiting.get(reply.id);
-      if (w === undefined) return;
-      this.#waiting.delete(reply.id);
-      if (this.#waiting.size === 0) worker.unref();
-      w.resolve(reply);
+    this.#lanes = workers.map((worker) => {
+      const lane: Lane = { worker, waiting: new Map() };
+      worker.on('message', (reply: Reply) => {
+        const w = lane.waiting.get(reply.id);
+        if (w === undefined) return;
+        lane.waiting.delete(reply.id);
+        if (lane.waiting.size === 0) worker.unref();
+        w.resolve(reply);
+      });
+      worker.on('error', (e) => this.#die(e.message));
+      worker.on('exit', (code) => this.#die(`exit code ${code}`));
+      // After the listeners: adding a 'message' listener refs the worker's port again.
+      worker.unref();
+      return lane;
     });
-    const die = (why: string): void => {
-      this.#dead ??= new SmbCryptoError('backend', `the AES-GCM worker stopped: ${why}`);
-      for (const w of this.#waiting.values()) w.reject(this.#dead);
-      this.#waiting.clear();
-    };
-    worker.on('error', (e) => die(e.message));
-    worker.on('exit', (code) => die(`exit code ${code}`));
-    // After the listeners: adding a 'message' listener refs the worker's port again.
-    worker.unref();
+  }
+
+  /** One worker gone stops them all: every job waiting anywhere fails, later ones run here. */
+  #die(why: string): void {
+    if (this.#dead === undefined) {
+      this.#dead = new SmbCryptoError('backend', `the AES-GCM worker stopped: ${why}`);
+      for (const lane of this.#lanes) void lane.worker.terminate();
+    }
+    for (const lane of this.#lanes) {
+      for (const w of lane.waiting.values()) w.reject(this.#dead);
+      lane.waiting.clear();
+    }
   }
 
   /** A worker, or undefined without worker_threads, SharedArrayBuffer or node:crypto. */
@@ -151,7 +173,12 @@ export class GcmOffload {
     const minBytes = options.minBytes ?? 256 * 1024;
     if (!Number.isInteger(minBytes) || minBytes < 0)
       throw new SmbCryptoError('invalid-argument', 'minBytes must be a non-negative integer');
-    return new GcmOffload(new threads.Worker(WORKER_SOURCE, { eval: true }), minBytes);
+    const count = options.workers ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > 64)
+      throw new SmbCryptoError('invalid-argument', 'workers must be an integer from 1 to 64');
+    const Worker = threads.Worker;
+    const workers = Array.from({ length: count }, () => new Worker(WORKER_SOURCE, { eval: true }));
+    return new GcmOffload(workers, minBytes);
   }
 
   /** Whether the worker has stopped (every call then runs on the calling thread). */
@@ -162,7 +189,7 @@ export class GcmOffload {
   /** Stops the worker; later calls run on the calling thread. */
   async close(): Promise<void> {
     this.#dead ??= new SmbCryptoError('backend', 'the AES-GCM worker was closed');
-    await this.#worker.terminate();
+    await Promise.all(this.#lanes.map((lane) => lane.worker.terminate()));
   }
 
   #use(shared: boolean, cipher: CipherId, bytes: number): boolean {
@@ -171,10 +198,12 @@ export class GcmOffload {
 
   #post(job: Record<string, unknown>): Promise<Reply> {
     const id = this.#nextId++;
+    let lane = this.#lanes[0] as Lane;
+    for (const l of this.#lanes) if (l.waiting.size < lane.waiting.size) lane = l;
     return new Promise<Reply>((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      this.#worker.ref();
-      this.#worker.postMessage({ ...job, id });
+      lane.waiting.set(id, { resolve, reject });
+      lane.worker.ref();
+      lane.worker.postMessage({ ...job, id });
     });
   }
 

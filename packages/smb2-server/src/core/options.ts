@@ -62,9 +62,11 @@ export interface SmbServerOptions {
   /**
    * AES-GCM of encrypted messages of 256 KiB or more (big READ replies and WRITE requests)
    * on a worker thread shared by every connection, so that encrypted transfers are not
-   * bound by the event loop's CPU. Default true where worker_threads exist.
+   * bound by the event loop's CPU. Default true where worker_threads exist. A number starts
+   * that many worker threads (1 to 64), each job going to the least busy: for many encrypted
+   * clients on a machine with cores to spare (one worker serves every connection in turn).
    */
-  readonly gcmWorker?: boolean;
+  readonly gcmWorker?: boolean | number;
 }
 
 /**
