@@ -222,8 +222,9 @@ export class SmbConnection {
   /** Lone READs and WRITEs being answered (handleFrame), at most MAX_INFLIGHT_IO. */
   private readonly inflightIo = new Set<Promise<void>>();
   /**
-   * The encrypted replies being made, one after the other in the order answered: in slices,
-   * two at once would finish together, and the first later than it could.
+   * The encrypted replies being made, sent one after the other in the order answered. On the
+   * event loop they are also sealed in turn (in slices, two at once would finish together, and
+   * the first later than it could); the GCM worker takes each as soon as it is answered.
    */
   private sealing: Promise<unknown> = Promise.resolve();
   readonly peer: string;
@@ -416,11 +417,16 @@ export class SmbConnection {
         message: out,
         inPlace: true,
       };
+      // The worker gets its job now (it then holds the next reply when it finishes one); the
+      // sealed replies still go out one after another, in the order answered.
       const offload = this.server.gcmOffload;
-      const sealed = this.sealing.then(() =>
+      const offloaded =
         offload !== undefined && out.length >= OFFLOAD_MIN_BYTES && inSharedMemory(out)
           ? offload.seal(options)
-          : encryptMessagePartsPaced(options, { between: turn }),
+          : undefined;
+      offloaded?.catch(() => undefined);
+      const sealed = this.sealing.then(
+        () => offloaded ?? encryptMessagePartsPaced(options, { between: turn }),
       );
       this.sealing = sealed.catch(() => {});
       const parts = await sealed;
