@@ -126,6 +126,12 @@ const inSharedMemory = (b: Uint8Array): boolean =>
 /** Lone READs/WRITEs one connection has in flight at once (each holds up to a MaxWriteSize frame). */
 const MAX_INFLIGHT_IO = 8;
 
+/** A frame the GCM worker began to decrypt as it arrived (Connection.openEarly). */
+interface EarlyOpening {
+  readonly session: Session;
+  readonly plain: Promise<Uint8Array>;
+}
+
 /** A frame that is one READ or WRITE request (not a compound): its I/O may overlap the next frames'. */
 function isLoneReadOrWrite(frame: Uint8Array): boolean {
   if (frame.length < 64 || frame[0] !== 0xfe || frame[1] !== 0x53 || frame[2] !== 0x4d || frame[3] !== 0x42)
@@ -306,8 +312,9 @@ export class SmbConnection {
     try {
       for (const f of cut()) {
         this.guard.received();
+        const early = this.openEarly(f);
         this.queue = this.queue
-          .then(() => this.handleFrame(f))
+          .then(() => this.handleFrame(f, early))
           .catch(() => {
             this.socket.destroy();
           })
@@ -320,14 +327,44 @@ export class SmbConnection {
     }
   }
 
-  private async handleFrame(frame: Uint8Array): Promise<void> {
+  /**
+   * A big encrypted frame (a WRITE) of a session that has its keys goes to the GCM worker as
+   * it arrives, so the worker already holds the next one when it finishes one; handleFrame
+   * takes the plaintext in its turn. Anything else is decrypted there, in order.
+   */
+  private openEarly(frame: Uint8Array): EarlyOpening | undefined {
+    const offload = this.server.gcmOffload;
+    const cipher = this.negotiated?.cipher;
+    if (offload === undefined || cipher === undefined || frame.length < OFFLOAD_MIN_BYTES) return undefined;
+    if (!inSharedMemory(frame) || !isTransformFrame(frame)) return undefined;
+    let sessionId: bigint;
+    try {
+      sessionId = decodeTransform(frame).header.sessionId;
+    } catch {
+      return undefined;
+    }
+    const session = this.sessions.get(sessionId);
+    const key = session?.keys?.clientToServerKey;
+    if (session === undefined || key === undefined) return undefined;
+    const plain = offload.open(frame, key, cipher);
+    plain.catch(() => undefined);
+    return { session, plain };
+  }
+
+  private async handleFrame(frame: Uint8Array, early?: EarlyOpening): Promise<void> {
     let plain = frame;
     let encryptedFor: Session | undefined;
     if (isTransformFrame(frame)) {
       const { header } = decodeTransform(frame);
       const session = this.sessions.get(header.sessionId);
       const key = session?.keys?.clientToServerKey;
-      if (session === undefined || key === undefined || this.negotiated?.cipher === undefined) {
+      // An early opening used the keys of the session then; it must still be that session.
+      if (
+        session === undefined ||
+        key === undefined ||
+        this.negotiated?.cipher === undefined ||
+        (early !== undefined && early.session !== session)
+      ) {
         this.socket.destroy();
         return;
       }
@@ -335,9 +372,11 @@ export class SmbConnection {
       // A big one in shared memory goes to the GCM worker; the event loop keeps serving.
       const offload = this.server.gcmOffload;
       plain =
-        offload !== undefined && frame.length >= OFFLOAD_MIN_BYTES && inSharedMemory(frame)
-          ? await offload.open(frame, key, this.negotiated.cipher)
-          : await decryptMessagePaced(frame, key, this.negotiated.cipher, { inPlace: true, between: turn });
+        early !== undefined
+          ? await early.plain
+          : offload !== undefined && frame.length >= OFFLOAD_MIN_BYTES && inSharedMemory(frame)
+            ? await offload.open(frame, key, this.negotiated.cipher)
+            : await decryptMessagePaced(frame, key, this.negotiated.cipher, { inPlace: true, between: turn });
       encryptedFor = session;
     }
     // A lone READ or WRITE is answered while the next frames are read: its checks (credits,
