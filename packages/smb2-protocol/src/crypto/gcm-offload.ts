@@ -106,11 +106,6 @@ const regionOf = (b: Uint8Array): Region => ({
   length: b.length,
 });
 
-/**
- * A worker thread for in-place AES-GCM. `start()` gives undefined where it cannot run; the
- * worker never keeps the process alive. `open`/`seal` mirror `decryptMessage` and
- * `encryptMessageParts` with `inPlace: true`.
- */
 interface Waiting {
   readonly resolve: (r: Reply) => void;
   readonly reject: (e: unknown) => void;
@@ -122,6 +117,11 @@ interface Lane {
   readonly waiting: Map<number, Waiting>;
 }
 
+/**
+ * Worker threads (one by default) for in-place AES-GCM. `start()` gives undefined where it
+ * cannot run; the workers never keep the process alive. `open`/`seal` mirror
+ * `decryptMessage` and `encryptMessageParts` with `inPlace: true`.
+ */
 export class GcmOffload {
   readonly #lanes: Lane[];
   readonly #minBytes: number;
