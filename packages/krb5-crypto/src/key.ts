@@ -3,11 +3,13 @@
  *
  * RFC 3961 §5.3 derives a separate key per usage (Kc, Ke, Ki); deriving them costs a few
  * AES or HMAC operations, more than encrypting a small message. They are computed once per
- * (key object, usage) and kept in a WeakMap keyed by the Key object, so they go away with
- * the key. Treat `key.bytes` as immutable once the key has been used: the cache does not
- * notice changes to the bytes' contents.
+ * (key object, usage) and kept in an ObjectCache keyed by the Key object, so they go away
+ * with the key (or, for a key used only once or twice, soon after its last use). Treat
+ * `key.bytes` as immutable once the key has been used: the cache does not notice changes
+ * to the bytes' contents.
  */
 import { InvalidInputError } from './errors.js';
+import { ObjectCache } from './object-cache.js';
 import { isBytes } from './primitives/index.js';
 
 /** An encryption key: enctype number and key bytes (RFC 4120 EncryptionKey). */
@@ -46,7 +48,7 @@ interface KeyState {
   readonly named: Map<string, Uint8Array>;
 }
 
-const states = new WeakMap<Key, KeyState>();
+const states = new ObjectCache<Key, KeyState>();
 
 function state(key: Key): KeyState {
   let s = states.get(key);

@@ -69,3 +69,39 @@ describe.runIf(availableBackends().length > 1)('warm keys: node equals noble mes
     );
   });
 });
+
+describe.runIf(availableBackends().length > 1)('many keys in turn: node equals noble', () => {
+  afterAll(() => setBackend('auto'));
+
+  // More keys than the caches' ring of new keys, each used a random number of times, in a
+  // random order: keys are evicted, come back and get promoted in every order.
+  it.each(ENCTYPES)('enctype %i', (enctype) => {
+    const p = getEnctype(enctype);
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: p.keyLength, maxLength: p.keyLength }), {
+          minLength: 20,
+          maxLength: 40,
+        }),
+        fc.array(fc.record({ which: fc.nat(), usage: fc.constantFrom(2, 3, 7, 9) }), {
+          minLength: 50,
+          maxLength: 150,
+        }),
+        (keyBytes, uses) => {
+          const keys = keyBytes.map((b) => randomToKey(enctype, b));
+          const plaintext = new Uint8Array(100).fill(7);
+          const confounder = new Uint8Array(16).fill(1);
+          for (const { which, usage } of uses) {
+            const key = keys[which % keys.length]!;
+            setBackend('node');
+            const a = encrypt(key, usage, plaintext, { confounder });
+            expect(toHex(decrypt(key, usage, a))).toBe(toHex(plaintext));
+            setBackend('noble');
+            expect(toHex(encrypt(key, usage, plaintext, { confounder }))).toBe(toHex(a));
+          }
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+});

@@ -7,6 +7,8 @@
 //
 //   node --expose-gc bench/engine.mjs [--seconds 2] [--repeat 5] [--tgs-requests 6000] [--only as-nopa|as-pa|tgs]
 //     [--profile FILE.cpuprofile] (a V8 CPU profile of the measured loops only) [--dist DIR]
+//     [--heap-profile FILE.heapprofile] (sampled allocations of the measured loops, objects a
+//     GC has since collected included: where the young-generation garbage comes from)
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +26,7 @@ const REPEAT = Number(arg('--repeat', '5'));
 const TGS_REQUESTS = Number(arg('--tgs-requests', '6000')); // > keyFromBytes' cache: every subkey is new
 const ONLY = arg('--only', undefined);
 const PROFILE = arg('--profile', undefined);
+const HEAP_PROFILE = arg('--heap-profile', undefined);
 // --dist DIR: another build of this package (e.g. a baseline copy, to compare in turns)
 const DIST = new URL(
   `${arg('--dist', fileURLToPath(new URL('../dist', import.meta.url)))}/index.js`,
@@ -115,9 +118,19 @@ async function measure(name, next, concurrency) {
 }
 
 let session;
-if (PROFILE !== undefined) {
+if (PROFILE !== undefined || HEAP_PROFILE !== undefined) {
   session = new Session();
   session.connect();
+}
+if (HEAP_PROFILE !== undefined) {
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+}
+if (PROFILE !== undefined) {
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
@@ -132,8 +145,13 @@ for (const [name, next] of Object.entries(kinds)) {
   if (ONLY !== undefined && ONLY !== name) continue;
   for (const c of [1, 8]) await measure(name, next, c);
 }
-if (session !== undefined) {
+if (PROFILE !== undefined) {
   const { profile } = await session.post('Profiler.stop');
   writeFileSync(PROFILE, JSON.stringify(profile));
   console.log(`engine: profile in ${PROFILE}`);
+}
+if (HEAP_PROFILE !== undefined) {
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  writeFileSync(HEAP_PROFILE, JSON.stringify(profile));
+  console.log(`engine: sampled allocations in ${HEAP_PROFILE}`);
 }

@@ -16,8 +16,14 @@
 //
 //   pnpm turbo run build --filter=@postntlm/local-kdc... && pnpm -F @postntlm/local-kdc bench
 //
+// Before the measured runs each KDC gets an untimed soak: AS and then TGS load at
+// concurrency 8 from kdc-load.mjs, --soak S seconds each (default 2). V8 optimises a
+// function only after it has run many times, and the KDC's request path runs once per
+// request, so a fresh Node process serves its first few thousand requests of a kind in
+// slower code; a KDC that has been up for a while does not. MIT's krb5kdc gets the same soak.
+//
 // Options: --duration S (per KDC and run, split over the rounds; default 3), --warmup S
-// (default 0.3), --transport udp|tcp (default udp), --no-mit-client, --cpu-prof DIR (a
+// (default 0.3, per generator run), --soak S (default 2; 0 for none), --transport udp|tcp (default udp), --no-mit-client, --cpu-prof DIR (a
 // V8 CPU profile of serve.mjs, written when it stops).
 import { fork, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
@@ -49,6 +55,7 @@ const argValue = (name, fallback) => {
 };
 const DURATION = Number(argValue('--duration', '3'));
 const WARMUP = Number(argValue('--warmup', '0.3'));
+const SOAK = Number(argValue('--soak', '2'));
 const TRANSPORT = argValue('--transport', 'udp');
 const NO_MIT_CLIENT = argv.includes('--no-mit-client');
 const CPU_PROF = argValue('--cpu-prof', undefined);
@@ -344,11 +351,16 @@ async function main() {
         ? []
         : [{ name: 'mit-kdc-load', run: (kdc, spec, s) => runMitClient(kdc, exe, spec, s) }]),
     ];
+    if (SOAK > 0) {
+      for (const kdc of kdcs)
+        for (const mode of ['as', 'tgs']) await runOursClient(kdc, { mode, concurrency: 8 }, SOAK);
+    }
     const release = spawnSync('krb5-config', ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '';
     console.log(
       `KDC bench: our KDC (serve.mjs, node ${process.version}) on 127.0.0.1:${ours.port} vs MIT krb5kdc ` +
         `(${release || 'MIT krb5'}) on 127.0.0.1:${mit.port}, realm ${REALM}, over ${TRANSPORT}; ` +
-        `${DURATION} s per KDC and run in ${ROUNDS} alternating rounds after ${WARMUP} s warm-up each; ` +
+        `${DURATION} s per KDC and run in ${ROUNDS} alternating rounds after ${WARMUP} s warm-up each, ` +
+        `${SOAK > 0 ? `after an untimed ${SOAK} s AS and ${SOAK} s TGS soak per KDC` : 'no soak'}; ` +
         `${availableParallelism()} CPUs (shared)`,
     );
     console.log(

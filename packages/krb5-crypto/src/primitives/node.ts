@@ -14,15 +14,17 @@
  * - its HMAC pad states, so that HMAC-SHA1 / SHA-256 over short inputs runs in JS
  *   (hmac-js.ts) below the length where the node:crypto call overhead would dominate.
  *
- * The cache is a WeakMap keyed by the key's Uint8Array object, so an entry goes away with
- * the array. Each entry holds a copy of the bytes it was built from and is rebuilt when the
- * array's contents no longer match, so a caller that reuses or mutates a key array gets
- * the same results as without the cache. The entry (like the OpenSSL key schedule in it)
- * lives as long as the array object does: wiping the array's bytes does not wipe the
- * entry; dropping the array does.
+ * The cache is an ObjectCache (a WeakMap behind a small ring for keys used only once or
+ * twice) keyed by the key's Uint8Array object, so an entry goes away with the array, or
+ * soon after its last use for a key used once. Each entry holds a copy of the bytes it was
+ * built from and is rebuilt when the array's contents no longer match, so a caller that
+ * reuses or mutates a key array gets the same results as without the cache. The entry
+ * (like the OpenSSL key schedule in it) lives as long as the array object does: wiping
+ * the array's bytes does not wipe the entry; dropping the array does.
  */
 import type * as NodeCrypto from 'node:crypto';
 import { IntegrityError, Krb5CryptoError } from '../errors.js';
+import { ObjectCache } from '../object-cache.js';
 import { checkAesKey, checkBlocks, checkBytes, checkHash, checkInteger, MAX_INT32 } from './assert.js';
 import type { CryptoBackend, HashAlgorithm } from './backend.js';
 import { aesCcmOpenGeneric, aesCcmSealGeneric, checkCcmParams } from './ccm.js';
@@ -168,7 +170,7 @@ export function createNodeBackend(): CryptoBackend | undefined {
   const c: NodeCryptoModule = loaded;
   const oneShotHash = typeof c.hash === 'function' ? c.hash : undefined;
 
-  const keys = new WeakMap<Uint8Array, KeyEntry>();
+  const keys = new ObjectCache<Uint8Array, KeyEntry>();
 
   function entryFor(key: Bytes): KeyEntry {
     let entry = keys.get(key);

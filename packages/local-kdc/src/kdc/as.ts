@@ -35,7 +35,7 @@ import {
   usableKeys,
 } from './context.js';
 import { KdcFailure } from './failure.js';
-import { makeReply, seconds } from './issue.js';
+import { type IssuedReply, makeReply, seconds } from './issue.js';
 import { pacDeclined, pacInput, type TicketPac } from './pac-issue.js';
 import { ENCTYPE_STRENGTH } from './policy.js';
 
@@ -108,7 +108,7 @@ function expired(entry: PrincipalEntry, nowMs: number): boolean {
   return entry.attributes.expiresAt !== undefined && entry.attributes.expiresAt.getTime() <= nowMs;
 }
 
-export async function handleAs(ctx: KdcContext, req: KdcReq): Promise<Uint8Array> {
+export async function handleAs(ctx: KdcContext, req: KdcReq): Promise<IssuedReply> {
   const body = req.reqBody.value;
   const cname = body.cname;
   const who = cname === undefined ? {} : { crealm: body.realm, cname };

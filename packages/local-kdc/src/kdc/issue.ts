@@ -99,14 +99,15 @@ function makeTicket(t: TicketContents) {
   return { value };
 }
 
-/** What each reply built by `makeReply` issued, for the audit log (keyed by the reply bytes). */
-export const issuedContents = new WeakMap<Uint8Array, ReplyContents>();
+/** An encoded AS-REP or TGS-REP and what it issued (for the audit log). */
+export interface IssuedReply {
+  readonly reply: Uint8Array;
+  readonly issued: ReplyContents;
+}
 
 /** An AS-REP or TGS-REP with a fresh ticket. */
-export function makeReply(r: ReplyContents): Uint8Array {
-  const out = encodeReply(r);
-  issuedContents.set(out, r);
-  return out;
+export function makeReply(r: ReplyContents): IssuedReply {
+  return { reply: encodeReply(r), issued: r };
 }
 
 function encodeReply(r: ReplyContents): Uint8Array {

@@ -22,7 +22,7 @@ import { handleAs } from './as.js';
 import { type AuditInput, type AuditSink, auditEvent } from './audit.js';
 import type { KdcContext } from './context.js';
 import { KdcFailure } from './failure.js';
-import { issuedContents, makeError } from './issue.js';
+import { makeError } from './issue.js';
 import { DEFAULT_POLICY, type KdcPolicy } from './policy.js';
 import { pooledRandom } from './random.js';
 import { generateRealm } from './realm.js';
@@ -94,8 +94,8 @@ export function createKdc(options: KdcOptions): Kdc {
     }
     const sname = req.reqBody.value.sname;
     try {
-      const reply = type === 10 ? await handleAs(ctx, req) : await handleTgs(ctx, req);
-      return { reply, audit: { req, issued: issuedContents.get(reply) } };
+      const { reply, issued } = type === 10 ? await handleAs(ctx, req) : await handleTgs(ctx, req);
+      return { reply, audit: { req, issued } };
     } catch (e) {
       if (e instanceof KdcFailure) return { reply: error(e.code, sname, e), audit: { req, failure: e } };
       options.onInternalError?.(e);

@@ -44,7 +44,7 @@ import {
   usableKeys,
 } from './context.js';
 import { type FailureFields, KdcFailure } from './failure.js';
-import { makeReply, seconds } from './issue.js';
+import { type IssuedReply, makeReply, seconds } from './issue.js';
 import { checkTgtPac, pacDeclined, pacInput, type TicketPac, withoutPac } from './pac-issue.js';
 
 const TGS_UNSUPPORTED_OPTIONS =
@@ -54,7 +54,7 @@ const TGS_UNSUPPORTED_OPTIONS =
   bitOf(KdcOptionBits.postdated) |
   bitOf(KdcOptionBits.allowPostdate);
 
-export async function handleTgs(ctx: KdcContext, req: KdcReq): Promise<Uint8Array> {
+export async function handleTgs(ctx: KdcContext, req: KdcReq): Promise<IssuedReply> {
   const body = req.reqBody.value;
   const bodyDer = req.reqBody.der;
   const pa = (req.padata ?? []).find((p) => p.padataType === PaDataType.PA_TGS_REQ);
