@@ -1,4 +1,5 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,10 +30,38 @@ if (!(SIZE_MB > 0) || !(ROUNDS > 0)) throw new Error('--size-mb and --rounds mus
 for (const m of MODES) if (!['off', 'sign', 'encrypt'].includes(m)) throw new Error(`bad mode ${m}`);
 
 const running = new Set();
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/**
+ * CPU ms of a process, every thread, from /proc; with `children`, also of the children it
+ * has reaped (smbd's per-connection child; this process's smbclient runs). NaN without /proc.
+ */
+function cpuMs(pid, children) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const ticks = Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
+    return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU ms used so far by this process (ours runs in it) and by the children it has reaped (smbclient). */
+const ownCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const childrenCpuMs = () => cpuMs(process.pid, true) - cpuMs(process.pid, false);
 
 async function startSamba(kdcDir) {
   const peer = await startSambaPeer({ kdcDir, prefix: 'postntlm-smb-client-bench-samba-', track: running });
-  return { port: peer.port, share: peer.share, clientConf: peer.clientConf, stop: peer.stop };
+  return {
+    port: peer.port,
+    share: peer.share,
+    clientConf: peer.clientConf,
+    smbdCpuMs: () => cpuMs(peer.pid(), true),
+    stop: peer.stop,
+  };
 }
 
 /** smbclient's wall time for one command; fails on any error it reports. */
@@ -152,7 +181,8 @@ async function main() {
         `ours via ${API === 'chunks' ? 'handle.readChunks and handle.writeFrom' : 'createReadStream and createWriteStream'} (${CHUNK >> 10} KiB x ${DEPTH} in flight)`,
     );
     console.log(
-      `${'protection'.padEnd(11)}${'op'.padEnd(6)}${padL('ours MB/s', 10)}${padL('smbclient', 11)}${padL('ratio', 8)}`,
+      `${'protection'.padEnd(11)}${'op'.padEnd(6)}${padL('ours MB/s', 10)}${padL('smbclient', 11)}${padL('ratio', 8)}` +
+        `  CPU s/GiB: ${padL('ours', 5)} ${padL('smbclient', 9)}  smbd for ours / smbclient`,
     );
     const ratios = [];
     let flip = false;
@@ -163,6 +193,8 @@ async function main() {
         flip = !flip;
         for (const who of order) {
           for (const op of OPS) {
+            const client0 = who === 'ours' ? ownCpuMs() : childrenCpuMs();
+            const smbd0 = samba.smbdCpuMs();
             const seconds =
               who === 'ours'
                 ? await ours(client, samba, kdc, env, mode, op, src)
@@ -172,22 +204,34 @@ async function main() {
                     mode,
                     op === 'get' ? 'get big.bin /dev/null' : `put ${src} up.bin`,
                   );
+            const clientCpu = (who === 'ours' ? ownCpuMs() : childrenCpuMs()) - client0;
+            // smbd's per-connection child is counted once the parent has reaped it
+            await new Promise((res) => setTimeout(res, 300));
+            const smbdCpu = samba.smbdCpuMs() - smbd0;
             if (op === 'put') {
               const size = (await stat(join(samba.share, 'up.bin'))).size;
               if (size !== SIZE_MB << 20) throw new Error(`${who}: put wrote ${size} bytes`);
               await rm(join(samba.share, 'up.bin'));
             }
-            r[who][op].push((SIZE_MB * 1.048576) / seconds);
+            const gib = SIZE_MB / 1024;
+            r[who][op].push({
+              mbs: (SIZE_MB * 1.048576) / seconds,
+              clientCpu: clientCpu / 1000 / gib,
+              smbdCpu: smbdCpu / 1000 / gib,
+            });
           }
         }
       }
       for (const op of OPS) {
-        const o = median(r.ours[op]);
-        const s = median(r.smbclient[op]);
+        const pick = (who, field) => median(r[who][op].map((x) => x[field]));
+        const o = pick('ours', 'mbs');
+        const s = pick('smbclient', 'mbs');
         ratios.push({ mode, op, ratio: o / s });
         console.log(
           `${mode.padEnd(11)}${(op === 'get' ? 'read' : 'write').padEnd(6)}${padL(fmt(o), 10)}${padL(fmt(s), 11)}${padL(`${fmt(o / s, 2)}x`, 8)}` +
-            `   runs ours ${r.ours[op].map((x) => fmt(x)).join(' ')} | smbclient ${r.smbclient[op].map((x) => fmt(x)).join(' ')}`,
+            `  ${padL(fmt(pick('ours', 'clientCpu'), 2), 16)} ${padL(fmt(pick('smbclient', 'clientCpu'), 2), 9)}` +
+            `  ${padL(fmt(pick('ours', 'smbdCpu'), 2), 13)} / ${fmt(pick('smbclient', 'smbdCpu'), 2)}` +
+            `   runs ours ${r.ours[op].map((x) => fmt(x.mbs)).join(' ')} | smbclient ${r.smbclient[op].map((x) => fmt(x.mbs)).join(' ')}`,
         );
       }
     }
