@@ -4,9 +4,9 @@
  * RFC 3961 §5.3 derives a separate key per usage (Kc, Ke, Ki); deriving them costs a few
  * AES or HMAC operations, more than encrypting a small message. They are computed once per
  * (key object, usage) and kept in an ObjectCache keyed by the Key object, so they go away
- * with the key (or, for a key used only once or twice, soon after its last use). Treat
- * `key.bytes` as immutable once the key has been used: the cache does not notice changes
- * to the bytes' contents.
+ * with the key (or, for a key used only once or twice, once newer keys push it out of the
+ * cache's ring). Treat `key.bytes` as immutable once the key has been used: the cache
+ * does not notice changes to the bytes' contents.
  */
 import { InvalidInputError } from './errors.js';
 import { ObjectCache } from './object-cache.js';

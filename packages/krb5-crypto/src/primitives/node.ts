@@ -19,8 +19,8 @@
  * soon after its last use for a key used once. Each entry holds a copy of the bytes it was
  * built from and is rebuilt when the array's contents no longer match, so a caller that
  * reuses or mutates a key array gets the same results as without the cache. The entry
- * (like the OpenSSL key schedule in it) lives as long as the array object does: wiping
- * the array's bytes does not wipe the entry; dropping the array does.
+ * (like the OpenSSL key schedule in it) goes away when the array does, or when newer keys
+ * push a rarely used one out of the ring; wiping the array's bytes does not wipe it.
  */
 import type * as NodeCrypto from 'node:crypto';
 import { IntegrityError, Krb5CryptoError } from '../errors.js';
